@@ -1,0 +1,341 @@
+"""Shared input checks and label encoding for every metric (run once per call).
+
+The encoding is the speed-critical step: labels become integer codes once,
+and every count metric is then derived from one ``np.bincount``.
+
+Example:
+    >>> t = check_targets(["b", "a", "b"], ["b", "b", "a"])
+    >>> t.y_type, t.classes.tolist(), t.true.tolist(), t.pred.tolist()
+    ('binary', ['a', 'b'], [1, 0, 1], [1, 1, 0])
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evalcore.errors import InputError, preview
+
+CLASSIFICATION_TYPES = ("binary", "multiclass", "multilabel-indicator")
+
+
+def _dense(y):
+    """Turn sparse matrices, lists and pandas objects into numpy arrays."""
+    if hasattr(y, "toarray"):
+        return np.asarray(y.toarray())
+    if isinstance(y, (pd.Series, pd.Index)):
+        if isinstance(y.dtype, pd.StringDtype) or y.dtype == object:
+            return y.to_numpy(dtype=object, na_value=None)
+        return y.to_numpy()
+    if isinstance(y, pd.DataFrame):
+        return y.to_numpy()
+    try:
+        return np.asarray(y)
+    except ValueError as exc:  # ragged nested lists
+        raise InputError(f"Labels must be a flat list or an array of equal-length rows: {exc}.") from exc
+
+
+def as_array(y, name: str) -> np.ndarray:
+    """Return ``y`` as a 1-D array (column vectors are squeezed) or a 2-D indicator matrix."""
+    arr = _dense(y)
+    if arr.ndim == 0:
+        raise InputError(f"Expected {name} to be an array of labels, found the single value {arr!r}. "
+                         f"Fix: pass one value per sample.")
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim > 2:
+        raise InputError(f"Expected {name} to be 1-D or 2-D, found {arr.ndim} dimensions. Fix: flatten it.")
+    return arr
+
+
+def _is_integral(values: np.ndarray) -> bool:
+    return bool(np.all(np.mod(values, 1) == 0))
+
+
+def type_of_target(y, name: str = "y") -> str:
+    """Classify a target like scikit-learn's ``type_of_target``.
+
+    >>> type_of_target([0, 1, 1]), type_of_target([0.5, 1]), type_of_target([[0, 1], [1, 1]])
+    ('binary', 'continuous', 'multilabel-indicator')
+    """
+    arr = y if isinstance(y, np.ndarray) else as_array(y, name)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.size == 0:
+        raise InputError(f"Expected at least one sample in {name}, found an empty array. Fix: pass a non-empty array.")
+    if arr.dtype == object:
+        first = arr.flat[0]
+        if not isinstance(first, str):
+            if first is None or (isinstance(first, float) and np.isnan(first)):
+                raise InputError(f"Expected a label in every row of {name}, found a missing value in row 0. "
+                                 f"Fix: fill or drop rows without a label.")
+            if isinstance(first, (numbers.Number, np.bool_)):
+                # scikit-learn calls these 'unknown'; numbers are unambiguous, so accept them.
+                try:
+                    arr = np.asarray(arr.tolist())
+                except (ValueError, TypeError):
+                    return "unknown"
+                if arr.dtype == object:
+                    return "unknown"
+            else:
+                return "unknown"
+    if arr.ndim == 2:
+        if arr.dtype.kind in "biuf":
+            if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+                raise InputError(f"Expected finite values in {name}, found NaN or infinity. Fix: remove those rows.")
+            labels = np.unique(arr)
+            if len(labels) < 3 and (arr.dtype.kind in "biu" or _is_integral(labels)):
+                return "multilabel-indicator"
+            if arr.dtype.kind == "f" and not _is_integral(arr):
+                return "continuous-multioutput"
+        return "multiclass-multioutput"
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)):
+            rows = np.flatnonzero(~np.isfinite(arr))
+            raise InputError(f"Expected a finite label in every row of {name}, found NaN or infinity in rows "
+                             f"{preview(rows)}. Fix: fill or drop those rows.")
+        if not _is_integral(arr):
+            return "continuous"
+    if arr.dtype.kind == "c":
+        raise InputError(f"Expected real-valued labels in {name}, found complex numbers. Fix: pass real labels.")
+    n_unique = len(pd.unique(arr)) if arr.dtype.kind in "OUS" else len(np.unique(arr))
+    return "binary" if n_unique <= 2 else "multiclass"
+
+
+def check_consistent_length(*arrays) -> int:
+    """Raise InputError unless every non-None array has the same number of rows."""
+    lengths = [len(a) for a in arrays if a is not None]
+    if len(set(lengths)) > 1:
+        raise InputError(f"Expected inputs with the same number of samples, found lengths {lengths}. "
+                         f"Fix: pass one prediction (and one weight) per true label.")
+    return lengths[0] if lengths else 0
+
+
+def check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
+    """Validate weights: 1-D, one per sample, finite. Integers stay integers (as in scikit-learn)."""
+    if sample_weight is None:
+        return None
+    w = _dense(sample_weight)
+    if w.ndim == 0:
+        w = np.full(n, w.item())
+    if w.ndim != 1:
+        raise InputError(f"Expected sample_weight to be 1-D, found shape {w.shape}. Fix: pass one weight per sample.")
+    if len(w) != n:
+        raise InputError(f"Expected {n} sample weights (one per sample), found {len(w)}. Fix: pass one weight per sample.")
+    if w.dtype.kind not in "biuf":
+        try:
+            w = w.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"Expected numeric sample weights, found {w.dtype}. Fix: pass numbers.") from exc
+    if w.dtype.kind == "f" and not np.all(np.isfinite(w)):
+        raise InputError("Expected finite sample weights, found NaN or infinity. Fix: remove or fill those weights.")
+    if w.dtype.kind == "b":
+        w = w.astype(np.int64)
+    if n and not np.any(w):
+        raise InputError("Expected at least one non-zero sample weight, found all weights 0. "
+                         "Fix: give at least one sample a positive weight.")
+    return w
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Labels encoded as integer codes into ``classes`` (sorted, as scikit-learn sorts them)."""
+
+    classes: np.ndarray
+    codes: tuple[np.ndarray, ...]
+
+
+def _check_label_values(arr: np.ndarray, name: str) -> None:
+    if arr.dtype == object:
+        missing = pd.isna(arr)
+        if missing.any():
+            raise InputError(f"Expected a label in every row of {name}, found missing values in rows "
+                             f"{preview(np.flatnonzero(missing))}. Fix: fill or drop those rows.")
+
+
+def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
+    """Encode one or more label arrays into shared sorted classes.
+
+    >>> e = encode(np.array([3, 7, 3]), np.array([7, 7, 9]))
+    >>> e.classes.tolist(), [c.tolist() for c in e.codes]
+    ([3, 7, 9], [[0, 1, 0], [1, 1, 2]])
+    """
+    kinds = {a.dtype.kind for a in arrays}
+    if kinds <= {"b", "i", "u"} and len(kinds) == 1 or kinds <= {"i", "u"}:
+        if kinds == {"b"}:
+            arrays = tuple(a.view(np.uint8) for a in arrays)
+            lo, hi = 0, 1
+        else:
+            lo = min(int(a.min()) for a in arrays)
+            hi = max(int(a.max()) for a in arrays)
+        span = hi - lo + 1
+        if span <= 4 * max(len(a) for a in arrays) + 1024:
+            present = np.zeros(span, dtype=bool)
+            shifted = [a - lo if lo != 0 else a for a in arrays]
+            for s in shifted:
+                present |= np.bincount(s, minlength=span).astype(bool)
+            values = np.flatnonzero(present)
+            lut = np.cumsum(present) - 1
+            lut = lut.astype(np.int32 if len(values) < 2**31 else np.int64)
+            codes = tuple(lut[s] for s in shifted)
+            if kinds == {"b"}:
+                classes = values.astype(bool)
+            else:
+                dtype = np.result_type(*[a.dtype for a in arrays])
+                classes = (values + lo).astype(dtype)
+            return Encoded(classes, codes)
+    for a, name in zip(arrays, names or ("y",) * len(arrays)):
+        _check_label_values(a, name)
+    lengths = [len(a) for a in arrays]
+    if len(arrays) == 1:
+        joined = arrays[0]
+    else:
+        if len({a.dtype.kind for a in arrays}) > 1 and kinds & {"U", "S", "O"} and kinds - {"U", "S", "O"}:
+            raise InputError(f"Expected labels of one type, found a mix of text and numbers across "
+                             f"{' and '.join(names or ('the inputs',))}. Fix: use the same label type in both, "
+                             f"for example all text.")
+        joined = np.concatenate(arrays)
+    try:
+        codes, uniques = pd.factorize(joined, sort=True)
+    except TypeError as exc:
+        kinds_found = sorted({type(v).__name__ for v in pd.unique(joined)})
+        raise InputError(f"Expected labels of one type, found a mix of {', '.join(kinds_found)}. "
+                         f"Fix: use the same label type throughout, for example all text.") from exc
+    if (codes < 0).any():
+        rows = np.flatnonzero(codes < 0)
+        raise InputError(f"Expected a label in every row, found missing values in rows {preview(rows)}. "
+                         f"Fix: fill or drop those rows.")
+    classes = np.asarray(uniques)
+    if classes.dtype == object:
+        types = {type(v) for v in classes}
+        if len(types) > 1 and not types <= {int, float, bool, np.int64, np.float64, np.bool_}:
+            raise InputError(f"Expected labels of one type, found a mix of "
+                             f"{', '.join(sorted(t.__name__ for t in types))}. "
+                             f"Fix: use the same label type throughout, for example all text.")
+        if all(isinstance(v, str) for v in classes):
+            classes = classes.astype(str)
+    codes = codes.astype(np.int32)
+    out, start = [], 0
+    for n in lengths:
+        out.append(codes[start:start + n])
+        start += n
+    return Encoded(classes, tuple(out))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Validated classification targets.
+
+    For 1-D targets ``true``/``pred`` are integer codes into ``classes``;
+    for multilabel-indicator targets they are the 0/1 matrices and ``classes``
+    are the column indices.
+    """
+
+    y_type: str
+    classes: np.ndarray
+    true: np.ndarray
+    pred: np.ndarray
+    weight: np.ndarray | None
+
+    @property
+    def n_samples(self) -> int:
+        return self.true.shape[0]
+
+
+def check_targets(y_true, y_pred, sample_weight=None) -> Targets:
+    """Validate a pair of classification targets once, as scikit-learn's ``_check_targets``."""
+    yt = as_array(y_true, "y_true")
+    yp = as_array(y_pred, "y_pred")
+    check_consistent_length(yt, yp)
+    weight = check_sample_weight(sample_weight, len(yt))
+    type_true = type_of_target(yt, "y_true")
+    type_pred = type_of_target(yp, "y_pred")
+    types = {type_true, type_pred}
+    if types == {"binary", "multiclass"}:
+        types = {"multiclass"}
+    if len(types) > 1:
+        raise InputError(f"Expected y_true and y_pred of the same kind, found {type_true} y_true and "
+                         f"{type_pred} y_pred. Fix: pass class labels in both (use a threshold or argmax "
+                         f"to turn scores into labels).")
+    y_type = types.pop()
+    if y_type not in CLASSIFICATION_TYPES:
+        raise InputError(f"Expected class labels, found {y_type} targets. Fix: classification metrics need "
+                         f"labels; use the regression metrics for continuous targets.")
+    if y_type == "multilabel-indicator":
+        if yt.shape[1] != yp.shape[1]:
+            raise InputError(f"Expected y_true and y_pred with the same number of label columns, found "
+                             f"{yt.shape[1]} and {yp.shape[1]}. Fix: align the label columns.")
+        classes = np.arange(yt.shape[1])
+        return Targets(y_type, classes, yt, yp, weight)
+    yt = _numeric_object(yt)
+    yp = _numeric_object(yp)
+    enc = encode(yt, yp, names=("y_true", "y_pred"))
+    if y_type == "binary" and len(enc.classes) > 2:
+        y_type = "multiclass"
+    return Targets(y_type, enc.classes, enc.codes[0], enc.codes[1], weight)
+
+
+def _numeric_object(arr: np.ndarray) -> np.ndarray:
+    """Object arrays of plain numbers become numeric arrays (scikit-learn rejects them as 'unknown')."""
+    if arr.dtype == object and len(arr) and not isinstance(arr[0], str):
+        try:
+            conv = np.asarray(arr.tolist())
+        except (TypeError, ValueError):
+            return arr
+        if conv.dtype != object:
+            return conv
+    return arr
+
+
+def label_positions(classes: np.ndarray, labels, name: str = "labels") -> np.ndarray:
+    """Index of each requested label in ``classes``; -1 where the label is absent."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        labels = labels.ravel()
+    pos = np.full(len(labels), -1, dtype=np.int64)
+    lookup = {}
+    for i, c in enumerate(classes.tolist()):
+        lookup[c] = i
+    for j, lab in enumerate(labels.tolist()):
+        pos[j] = lookup.get(lab, -1)
+    return pos
+
+
+def check_scores(y_score, name: str = "y_score") -> np.ndarray:
+    """Scores as a float array with every value finite."""
+    arr = _dense(y_score)
+    if arr.dtype == object or arr.dtype.kind in "USb":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"Expected numbers in {name}, found text. Fix: pass numeric scores.") from exc
+    if arr.dtype.kind not in "fiu":
+        raise InputError(f"Expected numbers in {name}, found {arr.dtype}. Fix: pass numeric scores.")
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim == 0 or arr.ndim > 2:
+        raise InputError(f"Expected {name} to be 1-D or 2-D, found shape {arr.shape}. Fix: one row per sample.")
+    if len(arr) == 0:
+        raise InputError(f"Expected at least one sample in {name}, found none. Fix: pass a non-empty array.")
+    if arr.dtype.kind == "f":
+        finite = np.isfinite(arr)
+        if not finite.all():
+            rows = np.flatnonzero(~finite if finite.ndim == 1 else ~finite.all(axis=1))
+            raise InputError(f"Expected finite numbers in {name}, found NaN or infinity in rows {preview(rows)}. "
+                             f"Fix: fill or drop those rows.")
+    return arr
+
+
+def resolve_pos_label(classes: np.ndarray, pos_label):
+    """scikit-learn's rule for pos_label=None: only {0,1}, {-1,1}, {0}, {-1}, {1} imply 1."""
+    if pos_label is not None:
+        return pos_label
+    vals = classes.tolist()
+    if classes.dtype.kind in "OUS" or len(vals) > 2 or vals not in ([0, 1], [-1, 1], [0], [-1], [1]):
+        raise InputError(f"Expected y_true in {{0, 1}} or {{-1, 1}} or an explicit pos_label, found labels "
+                         f"{{{', '.join(repr(v) for v in vals)}}}. Fix: pass pos_label, the label of the "
+                         f"positive class.")
+    return 1
