@@ -189,19 +189,30 @@ def pr_from_counts(c: CurveCounts, drop_intermediate: bool = False, warn: bool =
     return (np.concatenate((precision[::-1], [1.0])), np.concatenate((recall[::-1], [0.0])), thr[::-1])
 
 
+def steps(c: CurveCounts) -> tuple[np.ndarray, np.ndarray]:
+    """Positives and negatives at each distinct score (the increments of tps and fps)."""
+    return np.diff(c.tps, prepend=0.0), np.diff(c.fps, prepend=0.0)
+
+
 def average_precision_from_counts(c: CurveCounts) -> float:
-    """Step-wise (uninterpolated) average precision, as scikit-learn."""
-    precision, recall, _ = pr_from_counts(c, warn=False)
-    return float(max(0.0, -np.sum(np.diff(recall) * precision[:-1])))
+    """Step-wise (uninterpolated) average precision: sum of recall steps times precision.
+
+    Equals scikit-learn's ``-sum(diff(recall) * precision[:-1])`` without building the curve.
+    """
+    if c.n_pos <= 0:
+        return 0.0  # no positives: precision is 0 at every step, as in scikit-learn
+    p, _ = steps(c)
+    precision = c.tps / (c.tps + c.fps)
+    return float(max(0.0, np.dot(p, precision) / c.n_pos))
 
 
 def auc_from_counts(c: CurveCounts) -> float:
-    """Area under the ROC curve by the trapezoidal rule; NaN when a class is missing."""
-    if c.n_pos <= 0 or c.n_neg <= 0:
+    """ROC AUC as the Mann-Whitney statistic (identical to the trapezoid rule); NaN when a class is missing."""
+    m, n = c.n_pos, c.n_neg
+    if m <= 0 or n <= 0:
         return np.nan
-    fpr = np.concatenate(([0.0], c.fps / c.fps[-1]))
-    tpr = np.concatenate(([0.0], c.tps / c.tps[-1]))
-    return float(np.trapezoid(tpr, fpr))
+    p, q = steps(c)
+    return float(np.dot(p, n - c.fps + 0.5 * q) / (m * n))
 
 
 @dataclass(frozen=True)
@@ -222,8 +233,7 @@ def delong_from_counts(c: CurveCounts) -> DeLong:
     m, n = c.n_pos, c.n_neg
     if m <= 0 or n <= 0:
         return DeLong(np.nan, np.nan)
-    p = np.diff(np.concatenate(([0.0], c.tps)))
-    q = np.diff(np.concatenate(([0.0], c.fps)))
+    p, q = steps(c)
     v10 = (n - c.fps + 0.5 * q) / n  # for a positive at this score: share of negatives below (ties 1/2)
     v01 = (c.tps - 0.5 * p) / m      # for a negative at this score: share of positives above (ties 1/2)
     auc = float(np.dot(p, v10) / m)

@@ -38,6 +38,32 @@ def _dense(y):
         raise InputError(f"Labels must be a flat list or an array of equal-length rows: {exc}.") from exc
 
 
+def is_text_series(y) -> bool:
+    """A pandas Series of text (pandas' own string dtype, arrow-backed): factorized without copying to objects."""
+    return isinstance(y, pd.Series) and isinstance(y.dtype, pd.StringDtype)
+
+
+def encode_series(*series: pd.Series) -> Encoded:
+    """Like :func:`encode` for text Series, using pandas' arrow-backed factorize.
+
+    >>> e = encode_series(pd.Series(["b", "a"], dtype="str"))
+    >>> e.classes.tolist(), e.codes[0].tolist()
+    (['a', 'b'], [1, 0])
+    """
+    joined = series[0] if len(series) == 1 else pd.concat(series, ignore_index=True)
+    codes, uniques = pd.factorize(joined, sort=True)
+    if (codes < 0).any():
+        rows = np.flatnonzero(codes < 0)
+        raise InputError(f"Expected a label in every row, found missing values in rows {preview(rows)}. "
+                         f"Fix: fill or drop those rows.")
+    codes = codes.astype(np.int32)
+    out, start = [], 0
+    for s in series:
+        out.append(codes[start:start + len(s)])
+        start += len(s)
+    return Encoded(np.asarray(uniques, dtype=object).astype(str), tuple(out))
+
+
 def as_array(y, name: str) -> np.ndarray:
     """Return ``y`` as a 1-D array (column vectors are squeezed) or a 2-D indicator matrix."""
     arr = _dense(y)
