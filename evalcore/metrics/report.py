@@ -279,7 +279,7 @@ class Prepared:
         warnings = list(self.warnings)
         only_pred = [self.classes[i] for i in range(len(self.classes)) if support[i] == 0 and predicted[i] > 0]
         if only_pred:
-            warnings.append(f"Class(es) {preview(only_pred)} appear only among the predictions, never in the "
+            warnings.append(f"Class(es) {preview([repr(x) for x in only_pred])} appear only among the predictions, never in the "
                             f"true labels: their recall is undefined and shown as 0.")
         return EvaluationReport(
             task=self.task, n_rows=self.n_rows, classes=self.classes,
@@ -453,6 +453,13 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
         if score.ndim == 2 and score.shape[1] != k:
             raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
                               "give one probability column per class")
+        if score.ndim == 2:
+            sums = score.sum(axis=1)
+            off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
+            if off.size:
+                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 (first rows "
+                                f"{preview(off + 1)}). Metrics use them as given; log loss and Brier assume "
+                                f"probabilities.")
         if task == "binary":
             bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
             bin_score = bin_score.astype(np.float64, copy=False)
@@ -461,12 +468,6 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
                 raise input_error(f"one probability column per class for {k} classes", "a single score column",
                                   "add prob_<class> columns for every class")
             proba = score.astype(np.float64, copy=False)
-            sums = proba.sum(axis=1)
-            off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
-            if off.size:
-                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 (first rows "
-                                f"{preview(off + 1)}). Metrics use them as given; log loss and Brier assume "
-                                f"probabilities.")
             if codes_pred is None:
                 codes_pred = np.argmax(proba, axis=1).astype(np.int32)
                 argmax = True

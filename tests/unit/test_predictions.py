@@ -1,0 +1,110 @@
+"""read_predictions: formats, detection, and the bad-input corpus."""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evalcore.errors import InputError
+from evalcore.metrics import evaluate
+from evalcore.predictions import detect_columns, read_predictions
+from tests.corpus import BAD_FILES
+
+
+def test_corpus_is_large_enough():
+    assert len(BAD_FILES) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_gives_a_clear_input_error(name):
+    data, words = BAD_FILES[name]
+    with pytest.raises(InputError) as info:
+        p = read_predictions(data, name=name)
+        evaluate(**p.evaluate_kwargs())  # some problems only show when evaluating
+    message = str(info.value)
+    assert message.startswith("Expected"), message
+    assert "Fix:" in message, message
+    for word in words:
+        assert word.lower() in message.lower(), f"{word!r} not in {message!r}"
+    assert "Traceback" not in message
+
+
+def test_labels_stay_text():
+    p = read_predictions(b"y_true,y_pred\n007,007\nNA,None\n007,NA\n", name="t.csv")
+    assert p.y_true.tolist() == ["007", "NA", "007"]
+    assert p.y_pred.tolist() == ["007", "None", "NA"]
+    r = evaluate(**p.evaluate_kwargs())
+    assert set(r.classes) == {"007", "NA", "None"}
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_delimiters_and_line_endings(sep):
+    text = sep.join(["y_true", "y_pred", "score"]) + "\r\n" + "\r\n".join(
+        sep.join(row) for row in [["1", "1", "0.9"], ["0", "0", "0.2"], ["1", "0", "0.4"]]) + "\r\n"
+    p = read_predictions(text.encode(), name="x.csv")
+    assert p.mapping.y_true == "y_true" and p.mapping.score == "score"
+    np.testing.assert_allclose(p.score, [0.9, 0.2, 0.4])
+
+
+def test_decimal_comma_bom_and_quotes():
+    text = "\ufeffy_true;score;note\r\nyes;0,9;\"a; b\"\r\nno;0,25;\"x\"\r\n"
+    p = read_predictions(text.encode("utf-8"), name="excel.csv")
+    np.testing.assert_allclose(p.score, [0.9, 0.25])
+    assert p.frame["note"].tolist() == ["a; b", "x"]
+    assert p.mapping.y_true == "y_true"
+
+
+def test_gzip_and_parquet_round_trip(tmp_path):
+    df = pd.DataFrame({"label": ["cat", "dog", "emu", "cat"], "prob_cat": [0.7, 0.1, 0.1, 0.5],
+                       "prob_dog": [0.2, 0.8, 0.1, 0.3], "prob_emu": [0.1, 0.1, 0.8, 0.2], "site": list("abab")})
+    csv_bytes = df.to_csv(index=False).encode()
+    (tmp_path / "p.csv.gz").write_bytes(gzip.compress(csv_bytes))
+    df.to_parquet(tmp_path / "p.parquet")
+    for path in (tmp_path / "p.csv.gz", tmp_path / "p.parquet"):
+        p = read_predictions(path)
+        assert p.task == "multiclass" and p.classes == ("cat", "dog", "emu")
+        assert p.other_columns == ["site"]
+        r = evaluate(**p.evaluate_kwargs())
+        assert r.metrics["Accuracy"].value == 1.0
+
+
+def test_labels_as_indices_into_probability_columns():
+    p = read_predictions(b"y_true,prob_cat,prob_dog\n0,0.8,0.2\n1,0.3,0.7\n1,0.6,0.4\n", name="i.csv")
+    assert p.y_true.tolist() == ["cat", "dog", "dog"]
+    assert evaluate(**p.evaluate_kwargs()).metrics["Accuracy"].value == pytest.approx(2 / 3)
+
+
+def test_regression_detected():
+    p = read_predictions(b"target,prediction\n1.5,1.4\n2.0,2.5\n3.25,3.0\n", name="r.csv")
+    assert p.task == "regression"
+    r = evaluate(**p.evaluate_kwargs())
+    assert r.metrics["MSE"].value == pytest.approx(np.mean([0.01, 0.25, 0.0625]))
+
+
+def test_manual_override_of_columns():
+    p = read_predictions(b"truth,guess,conf,other\n1,1,0.9,x\n0,1,0.6,y\n", name="m.csv",
+                         columns={"y_pred": "guess", "score": "conf"})
+    assert (p.mapping.y_true, p.mapping.y_pred, p.mapping.score) == ("truth", "guess", "conf")
+
+
+def test_suspicious_but_valid_files_warn():
+    p = read_predictions(b"y_true,prob_a,prob_b\na,0.5,0.7\nb,0.2,0.2\n", name="s.csv")
+    r = evaluate(**p.evaluate_kwargs())
+    p2 = read_predictions(b"y_true,y_pred\na,a\nb,c\n", name="s2.csv")
+    assert any("sum to 1" in w for w in r.warnings)
+    assert any("'c'" in w for w in p2.warnings)
+
+
+def test_detection_names():
+    assert detect_columns(["Actual", "Predicted", "Probability"]).as_dict() == {
+        "y_true": "Actual", "y_pred": "Predicted", "score": "Probability", "probabilities": {}}
+
+
+def test_file_object_upload():
+    buf = io.BytesIO(b"y_true,y_pred\na,a\nb,a\n")
+    buf.name = "upload.csv"
+    assert read_predictions(buf).n_rows == 2
