@@ -1,0 +1,31 @@
+# evalcore: `make run` starts the app, `make test` runs every test. Both set up .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+
+test: $(VENV)/.dev
+	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m pytest -n 2 --dist loadfile
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench.evaluate_speed
+
+clean:
+	rm -rf $(VENV) .evalcore .pytest_cache .hypothesis

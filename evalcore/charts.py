@@ -1,0 +1,147 @@
+"""Plotly figure builders: data in, ``go.Figure`` out. No Streamlit here.
+
+Example:
+    >>> fig = confusion_matrix_figure(np.array([[5, 1], [2, 7]]), ["no", "yes"])
+    >>> fig.data[0].type
+    'heatmap'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from evalcore.metrics.report import Calibration, ClassCurves, ScoreHistogram
+
+PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#4f46e5",
+           "#b45309")
+FONT = dict(family="Inter, system-ui, sans-serif", size=13)
+MAX_LEGEND_CLASSES = 12
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0.01), xaxis_title=x, yaxis_title=y, height=height, font=FONT,
+                      margin=dict(l=60, r=20, t=50, b=50), template="plotly_white",
+                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11)))
+    return fig
+
+
+def _color(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def confusion_matrix_figure(cm: np.ndarray, classes, normalize: str = "none") -> go.Figure:
+    """Heatmap of counts with row % (recall) and column % (precision) in every cell.
+
+    ``normalize``: 'none' colours by count, 'true' by row share, 'pred' by column share.
+    """
+    cm = np.asarray(cm, dtype=np.float64)
+    k = cm.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        row = np.nan_to_num(cm / cm.sum(axis=1, keepdims=True))
+        col = np.nan_to_num(cm / cm.sum(axis=0, keepdims=True))
+    z = {"true": row, "pred": col}.get(normalize, cm)
+    labels = [str(c) for c in classes]
+    small = k <= 12
+    text = [[(f"{int(cm[i, j]):,}<br>{row[i, j]:.0%} of row<br>{col[i, j]:.0%} of col" if small
+              else f"{int(cm[i, j])}") for j in range(k)] for i in range(k)]
+    hover = [[f"true {labels[i]} → predicted {labels[j]}<br>{int(cm[i, j]):,} rows<br>"
+              f"{row[i, j]:.1%} of true {labels[i]}<br>{col[i, j]:.1%} of predicted {labels[j]}"
+              for j in range(k)] for i in range(k)]
+    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, text=text, hovertext=hover, hoverinfo="text",
+                               texttemplate="%{text}" if k <= 30 else None, colorscale="Blues", showscale=True,
+                               textfont=dict(size=12 if small else 9), xgap=1, ygap=1))
+    side = min(900, max(380, 60 + 34 * k))
+    _layout(fig, "Confusion matrix", "Predicted label", "True label", height=side)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="bottom", tickangle=-45 if k > 8 else 0)
+    return fig
+
+
+def roc_figure(curves: tuple[ClassCurves, ...], operating_point: tuple[float, float] | None = None) -> go.Figure:
+    """ROC curve(s) with AUC in the legend and the chance diagonal; optional operating point."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#9ca3af"),
+                             name="chance", hoverinfo="skip"))
+    for i, c in enumerate(curves):
+        fig.add_trace(go.Scatter(
+            x=c.fpr, y=c.tpr, mode="lines", name=f"{c.label} (AUC {c.auc:.3f})", line=dict(color=_color(i)),
+            customdata=c.roc_thresholds, visible=True if i < MAX_LEGEND_CLASSES else "legendonly",
+            hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>threshold %{customdata:.4g}<extra></extra>"))
+    if operating_point is not None:
+        fig.add_trace(go.Scatter(x=[operating_point[0]], y=[operating_point[1]], mode="markers", name="threshold",
+                                 marker=dict(size=13, color="#111827", symbol="x")))
+    _layout(fig, "ROC curve" + (" (one-vs-rest)" if len(curves) > 1 else ""), "False positive rate",
+            "True positive rate")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02])
+    return fig
+
+
+def pr_figure(curves: tuple[ClassCurves, ...], operating_point: tuple[float, float] | None = None) -> go.Figure:
+    """Precision-recall curve(s) with AP in the legend and each class's prevalence as the baseline."""
+    fig = go.Figure()
+    for i, c in enumerate(curves):
+        visible = True if i < MAX_LEGEND_CLASSES else "legendonly"
+        fig.add_trace(go.Scatter(
+            x=c.recall, y=c.precision, mode="lines", line=dict(color=_color(i), shape="hv"),
+            name=f"{c.label} (AP {c.average_precision:.3f})", customdata=c.pr_thresholds, visible=visible,
+            hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>threshold %{customdata:.4g}<extra></extra>"))
+        if len(curves) == 1:
+            fig.add_trace(go.Scatter(x=[0, 1], y=[c.prevalence] * 2, mode="lines", name="chance (prevalence)",
+                                     line=dict(dash="dot", color="#9ca3af"), hoverinfo="skip"))
+    if operating_point is not None:
+        fig.add_trace(go.Scatter(x=[operating_point[0]], y=[operating_point[1]], mode="markers", name="threshold",
+                                 marker=dict(size=13, color="#111827", symbol="x")))
+    _layout(fig, "Precision-recall curve" + (" (one-vs-rest)" if len(curves) > 1 else ""), "Recall", "Precision")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02])
+    return fig
+
+
+def calibration_figure(calibration: tuple[Calibration, ...]) -> go.Figure:
+    """Reliability diagram: observed frequency against mean predicted probability per bin (size = count)."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#9ca3af"),
+                             name="perfectly calibrated", hoverinfo="skip"))
+    for i, c in enumerate(calibration):
+        ok = c.count > 0
+        size = 6 + 18 * np.sqrt(c.count[ok] / max(c.count.max(), 1))
+        fig.add_trace(go.Scatter(
+            x=c.mean_predicted[ok], y=c.fraction_positive[ok], mode="lines+markers", name=str(c.label),
+            marker=dict(size=size, color=_color(i)), line=dict(color=_color(i)), customdata=c.count[ok],
+            visible=True if i < MAX_LEGEND_CLASSES else "legendonly",
+            hovertemplate="mean predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} rows<extra></extra>"))
+    _layout(fig, "Calibration (reliability)", "Mean predicted probability", "Observed frequency")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02])
+    return fig
+
+
+def score_histogram_figure(hist: ScoreHistogram, threshold: float | None = None) -> go.Figure:
+    """Overlaid histograms of a score, one per true class; optional threshold line."""
+    fig = go.Figure()
+    centers = (hist.edges[:-1] + hist.edges[1:]) / 2
+    width = float(hist.edges[1] - hist.edges[0])
+    for i, (name, counts) in enumerate(hist.counts.items()):
+        fig.add_trace(go.Bar(x=centers, y=counts, width=width, name=f"true {name}", marker_color=_color(i),
+                             opacity=0.6, hovertemplate="score %{x:.3f}<br>%{y:,} rows<extra></extra>"))
+    if threshold is not None:
+        fig.add_vline(x=threshold, line=dict(color="#111827", dash="dash"), annotation_text=f"threshold {threshold:g}")
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, f"Score distribution for '{hist.label}' by true class", f"Score of '{hist.label}'", "Rows")
+
+
+def residual_figure(y_true: np.ndarray, y_pred: np.ndarray, max_points: int = 5000) -> go.Figure:
+    """Predicted against true values (a sample of rows) with the identity line."""
+    n = y_true.shape[0]
+    idx = np.random.default_rng(0).choice(n, max_points, replace=False) if n > max_points else np.arange(n)
+    lo = float(min(y_true.min(), y_pred.min()))
+    hi = float(max(y_true.max(), y_pred.max()))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(dash="dot", color="#9ca3af"),
+                             name="perfect", hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=y_true[idx], y=y_pred[idx], mode="markers", name="rows",
+                             marker=dict(size=5, color=PALETTE[0], opacity=0.5)))
+    title = "Predicted vs true" + (f" ({max_points:,} of {n:,} rows)" if n > max_points else "")
+    return _layout(fig, title, "True value", "Predicted value")

@@ -1,0 +1,131 @@
+"""The Evaluate page in Streamlit's AppTest: upload, metrics, threshold, errors, every tab."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn.metrics as skm
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import binary_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HEADLINE = ["Accuracy", "Precision", "Recall", "F1", "Log loss", "ROC AUC", "Average precision", "MCC",
+            "Balanced accuracy"]
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+
+def _upload(at: AppTest, data: bytes, name: str = "preds.csv") -> AppTest:
+    at.file_uploader(key="eval_upload").set_value((name, data, "text/csv")).run()
+    return at
+
+
+def _table(at: AppTest, first_column: str) -> pd.DataFrame:
+    """The dataframe on screen whose first column is ``first_column``."""
+    tables = [d.value for d in at.dataframe if list(d.value.columns)[:1] == [first_column]]
+    assert len(tables) == 1, [list(d.value.columns)[:3] for d in at.dataframe]
+    return tables[0]
+
+
+def _metrics(at: AppTest) -> dict[str, float]:
+    return {m.label: float(m.value) for m in at.metric if m.value not in ("—",)}
+
+
+def test_upload_shows_every_headline_metric_matching_sklearn():
+    data = binary_csv(2000)
+    at = _upload(_app(), data)
+    assert not at.exception and not at.error
+    shown = _metrics(at)
+    assert set(HEADLINE) <= set(shown)
+    frame = pd.read_csv(pd.io.common.BytesIO(data))
+    y, s = frame["y_true"].to_numpy(), frame["score"].to_numpy()
+    pred = (s >= 0.5).astype(int)
+    assert shown["Accuracy"] == pytest.approx(skm.accuracy_score(y, pred), abs=5e-4)
+    assert shown["F1"] == pytest.approx(skm.f1_score(y, pred), abs=5e-4)
+    assert shown["ROC AUC"] == pytest.approx(skm.roc_auc_score(y, s), abs=5e-4)
+    assert shown["Log loss"] == pytest.approx(skm.log_loss(y, s), abs=5e-4)
+    assert shown["Average precision"] == pytest.approx(skm.average_precision_score(y, s), abs=5e-4)
+    captions = " ".join(c.value for c in at.caption)
+    assert "95% CI" in captions and "positive class" in captions
+
+
+def test_threshold_slider_updates_threshold_metrics():
+    data = binary_csv(1000, seed=3)
+    at = _upload(_app(), data)
+    before = _metrics(at)
+    at.slider(key="eval_threshold").set_value(0.25).run()
+    after = _metrics(at)
+    frame = pd.read_csv(pd.io.common.BytesIO(data))
+    pred = (frame["score"] >= 0.25).astype(int)
+    assert after["Recall"] == pytest.approx(skm.recall_score(frame["y_true"], pred), abs=5e-4)
+    assert after["Recall"] > before["Recall"]
+    assert after["ROC AUC"] == before["ROC AUC"]  # threshold-free metrics stay
+
+
+def test_bad_file_shows_a_clear_error_and_no_traceback():
+    at = _upload(_app(), b"y_true,score\n1,0.9\n0,abc\n", "bad.csv")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "score" in at.error[0].value and "rows 2" in at.error[0].value and "Fix:" in at.error[0].value
+
+
+@pytest.mark.parametrize("sample", ["Breast cancer (binary, logistic regression)",
+                                    "Digits (10 classes, logistic regression)", "Diabetes (regression, ridge)"])
+def test_samples_render_without_errors(sample):
+    at = _app()
+    at.radio(key="eval_source").set_value("Try a sample").run()
+    at.selectbox(key="eval_sample").set_value(sample).run()
+    assert not at.exception and not at.error
+    labels = [m.label for m in at.metric]
+    assert ("MSE" in labels) if sample.startswith("Diabetes") else ("Accuracy" in labels)
+
+
+def test_multiclass_per_class_table_and_misclassified_cells():
+    at = _app()
+    at.radio(key="eval_source").set_value("Try a sample").run()
+    at.selectbox(key="eval_sample").set_value("Digits (10 classes, logistic regression)").run()
+    table = _table(at, "class")
+    assert list(table["class"]) == [str(i) for i in range(10)]
+    frame = pd.read_csv(ROOT / "evalcore/samples/digits.csv")
+    pred = frame[[f"prob_{k}" for k in range(10)]].to_numpy().argmax(axis=1)
+    expected = skm.precision_score(frame["y_true"], pred, average=None)
+    np.testing.assert_allclose(table["precision"], expected, atol=1e-9)
+    cells = at.selectbox(key="mis_cell")
+    cells.set_value(cells.options[1]).run()
+    shown = _table(at, "row")
+    assert (shown["true"] != shown["predicted"]).all()
+
+
+def test_manual_column_mapping_and_label_with_markup_is_text():
+    data = b"gold,guess,conf\n<b>x</b>,<b>x</b>,0.9\nno,no,0.1\nno,<b>x</b>,0.7\n"
+    at = _upload(_app(), data, "m.csv")
+    assert len(at.error) == 1 and "true-label" in at.error[0].value
+    key = [w.key for w in at.selectbox if w.key and w.key.startswith("map_true_")][0]
+    at.selectbox(key=key).set_value("gold").run()
+    pred_key = [w.key for w in at.selectbox if w.key and w.key.startswith("map_pred_")][0]
+    at.selectbox(key=pred_key).set_value("guess").run()
+    assert not at.exception
+    assert _metrics(at)["Accuracy"] == pytest.approx(2 / 3, abs=1e-3)
+    assert all("<b>" not in m.value or "\\<b\\>" in m.value for m in at.markdown)
+
+
+def test_downloads_are_formula_safe_and_valid_json():
+    at = _upload(_app(), binary_csv(500))
+    at.selectbox(key="slice_col").set_value("site").run()
+    slices = _table(at, "group")
+    assert set(slices["group"]) == {"north", "south", "=cmd|' /C calc'!A0"}
+    assert slices["rows"].sum() == 500
+    from evalcore.export import frame_to_csv
+    assert "'=cmd" in frame_to_csv(pd.DataFrame({"g": ["=cmd|' /C calc'!A0"]}))
+    from evalcore.export import report_to_json
+    from evalcore.metrics import evaluate
+    doc = json.loads(report_to_json(evaluate([0, 1, 1], y_score=[0.2, 0.8, 0.4])))
+    assert doc["metrics"]["ROC AUC"]["value"] == 1.0

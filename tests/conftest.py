@@ -1,0 +1,23 @@
+"""Shared fixtures: an isolated EVALCORE_HOME and KERAS_HOME, and prediction files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALCORE_HOME", str(tmp_path / "evalcore-home"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+
+
+def binary_csv(n: int, seed: int = 0, with_group: bool = True) -> bytes:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype(int)
+    score = np.clip(rng.normal(0.35 + 0.3 * y, 0.2), 0, 1).round(6)
+    frame = pd.DataFrame({"y_true": y, "score": score})
+    if with_group:
+        frame["site"] = rng.choice(["north", "south", "=cmd|' /C calc'!A0"], n)
+    return frame.to_csv(index=False).encode()

@@ -1,0 +1,1 @@
+"""Streamlit code shared by pages: cached wrappers, session keys, widget groups and panels."""

@@ -1,0 +1,238 @@
+"""Widget groups and result panels of the Evaluate page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from evalcore import charts
+from evalcore.export import frame_to_csv, report_to_csv, report_to_json
+from evalcore.metrics.report import EvaluationReport, Prepared
+from evalcore.predictions import ColumnMap, detect_columns
+from evalcore.samples import SAMPLES
+from evalcore.slices import metrics_by_group
+from ui.text import fmt, plain
+
+NONE = "(none)"
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def choose_source() -> tuple[bytes, str] | None:
+    """Upload a file or pick a sample. Returns (bytes, file name) or None."""
+    mode = st.radio("Predictions", ["Upload a file", "Try a sample"], horizontal=True, key="eval_source",
+                    label_visibility="collapsed")
+    if mode == "Upload a file":
+        up = st.file_uploader("Predictions file (CSV, TSV, .csv.gz or Parquet)",
+                              type=["csv", "tsv", "txt", "gz", "parquet", "pq"], key="eval_upload",
+                              help="One row per prediction: a true-label column (y_true/label/target), and a "
+                                   "predicted label (y_pred), a score, or one prob_<class> column per class.")
+        if up is None:
+            st.info("Upload a predictions file, or choose **Try a sample** to see a real model's evaluation.")
+            return None
+        return up.getvalue(), up.name
+    name = st.selectbox("Sample", list(SAMPLES), key="eval_sample")
+    path = SAMPLES[name]
+    return path.read_bytes(), path.name
+
+
+def column_mapping(columns: list[str], file_key: str) -> ColumnMap:
+    """Detected column roles, with a manual override (widgets are per file, so a new file starts fresh)."""
+    detected = detect_columns(columns)
+    with st.expander("Columns: " + _describe(detected), expanded=detected.y_true is None):
+        options = [NONE] + columns
+        c1, c2, c3 = st.columns(3)
+        y_true = c1.selectbox("True label", options, index=options.index(detected.y_true or NONE), key=f"map_true_{file_key}")
+        y_pred = c2.selectbox("Predicted label", options, index=options.index(detected.y_pred or NONE),
+                              key=f"map_pred_{file_key}")
+        score_modes = ["One score column (binary)", "One probability column per class", "No scores"]
+        default_mode = 1 if detected.probabilities else (0 if detected.score else 2)
+        mode = c3.selectbox("Scores", score_modes, index=default_mode, key=f"map_score_mode_{file_key}")
+        score, probabilities = None, {}
+        if mode == score_modes[0]:
+            score_col = st.selectbox("Score column", options, key=f"map_score_{file_key}",
+                                     index=options.index(detected.score or NONE))
+            score = None if score_col == NONE else score_col
+        elif mode == score_modes[1]:
+            default = list(detected.probabilities.values())
+            chosen = st.multiselect("Probability columns (column name after prob_ is the class)", columns,
+                                    default=default, key=f"map_probs_{file_key}")
+            probabilities = {_class_of(c): c for c in chosen}
+    return ColumnMap(None if y_true == NONE else y_true, None if y_pred == NONE else y_pred, score, probabilities)
+
+
+def _class_of(column: str) -> str:
+    for prefix in ("prob_", "proba_", "probability_", "p_", "score_", "prob:", "proba:"):
+        if column.lower().startswith(prefix):
+            return column[len(prefix):]
+    return column
+
+
+def _describe(m: ColumnMap) -> str:
+    parts = [f"true = {m.y_true}" if m.y_true else "true label not found"]
+    if m.y_pred:
+        parts.append(f"predicted = {m.y_pred}")
+    if m.score:
+        parts.append(f"score = {m.score}")
+    if m.probabilities:
+        parts.append(f"{len(m.probabilities)} probability columns")
+    return plain(", ".join(parts))
+
+
+def threshold_controls(prepared: Prepared) -> float | None:
+    """Threshold slider (binary with scores) with the best-threshold hints."""
+    if not prepared.has_threshold:
+        return None
+    lo, hi = float(prepared.score.min()), float(prepared.score.max())
+    prob = lo >= 0 and hi <= 1
+    lo, hi = (0.0, 1.0) if prob else (lo, hi)
+    default = 0.5 if prob else (lo + hi) / 2
+    step = 0.005 if prob else (hi - lo) / 200 or 0.01
+    threshold = st.slider(f"Decision threshold: predict '{prepared.classes[prepared.pos]}' when its score ≥",
+                          min_value=lo, max_value=hi, value=default, step=step, key="eval_threshold",
+                          format="%.3f")
+    best = _best_hint(prepared)
+    if best:
+        st.caption(best)
+    return threshold
+
+
+def _best_hint(prepared: Prepared) -> str:
+    from evalcore.metrics.report import _best_thresholds  # threshold-independent, cached in Prepared
+
+    best = prepared.best_thresholds or _best_thresholds(prepared.counts[0])
+    return "  ·  ".join(f"Best for {k}: threshold {v[0]:.3f} ({k} {v[1]:.3f})" for k, v in best.items())
+
+
+def headline(report: EvaluationReport) -> None:
+    """The headline metrics as st.metric tiles, each with its interval and definition."""
+    names = list(report.metrics)
+    pct = int(round(report.confidence * 100))
+    for start in range(0, len(names), 5):
+        cols = st.columns(5)
+        for col, name in zip(cols, names[start:start + 5]):
+            est = report.metrics[name]
+            help_text = f"{est.definition}\n\n{pct}% interval: {est.method}."
+            col.metric(name, fmt(est.value), help=help_text)
+            col.caption(f"{pct}% CI {fmt(est.low)} – {fmt(est.high)}")
+    settings = report.settings()
+    bits = [f"{report.n_rows:,} rows", f"task: {report.task}"]
+    if report.pos_label is not None:
+        bits.append(f"positive class: '{report.pos_label}'")
+    bits += [f"predictions: {report.prediction_rule}", f"averaging: {settings['averaging']}",
+             "zero_division: 0", settings["clipping"]]
+    st.caption(plain(" · ".join(bits)))
+    for w in report.warnings:
+        st.warning(w, icon="⚠️")
+
+
+def confusion_panel(report: EvaluationReport) -> None:
+    c1, c2 = st.columns([1, 1])
+    norm = c1.radio("Colour by", ["count", "row % (recall)", "column % (precision)"], horizontal=True,
+                    key="cm_norm")
+    order = c2.radio("Class order", ["natural", "by support", "by error"], horizontal=True, key="cm_order")
+    cm = report.confusion
+    idx = np.arange(len(report.classes))
+    if order == "by support":
+        idx = np.argsort(-cm.sum(axis=1), kind="stable")
+    elif order == "by error":
+        errors = cm.sum(axis=1) - np.diag(cm)
+        idx = np.argsort(-errors, kind="stable")
+    fig = charts.confusion_matrix_figure(cm[np.ix_(idx, idx)], [report.classes[i] for i in idx],
+                                         {"count": "none", "row % (recall)": "true"}.get(norm, "pred"))
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="cm_chart")
+
+
+def curve_panels(report: EvaluationReport) -> None:
+    if not report.curves:
+        st.info("Curves need scores or probabilities: map a score column or prob_<class> columns.")
+        return
+    op_roc = op_pr = None
+    if report.threshold is not None and report.task == "binary":
+        cm = report.confusion
+        pos, neg = report.classes.index(report.pos_label), 1 - report.classes.index(report.pos_label)
+        tp, fp, fn, tn = cm[pos, pos], cm[neg, pos], cm[pos, neg], cm[neg, neg]
+        tpr = tp / (tp + fn) if tp + fn else np.nan
+        op_roc = (fp / (fp + tn) if fp + tn else np.nan, tpr)
+        op_pr = (tpr, tp / (tp + fp) if tp + fp else 1.0)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(charts.roc_figure(report.curves, op_roc), config=PLOTLY_CONFIG, key="roc_chart")
+    c2.plotly_chart(charts.pr_figure(report.curves, op_pr), config=PLOTLY_CONFIG, key="pr_chart")
+
+
+def calibration_panel(report: EvaluationReport) -> None:
+    if not report.calibration:
+        st.info("Calibration needs probabilities in [0, 1].")
+        return
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(charts.calibration_figure(report.calibration), config=PLOTLY_CONFIG, key="cal_chart")
+    hists = {h.label: h for h in report.histograms}
+    label = report.pos_label if report.pos_label in hists else c2.selectbox("Score of class", list(hists),
+                                                                             key="hist_class")
+    c2.plotly_chart(charts.score_histogram_figure(hists[label], report.threshold), config=PLOTLY_CONFIG,
+                    key="hist_chart")
+
+
+def per_class_table(report: EvaluationReport) -> pd.DataFrame:
+    rows = []
+    for c in report.per_class:
+        rows.append({"class": c.label, "support": c.support, "predicted": c.predicted,
+                     "precision": c.precision.value, "precision low": c.precision.low,
+                     "precision high": c.precision.high, "recall": c.recall.value, "recall low": c.recall.low,
+                     "recall high": c.recall.high, "F1": c.f1.value, "F1 low": c.f1.low, "F1 high": c.f1.high})
+    table = pd.DataFrame(rows)
+    pct = int(round(report.confidence * 100))
+    st.caption(f"Click a column header to sort. Intervals are {pct}% bootstrap intervals over the confusion matrix.")
+    fmt3 = st.column_config.NumberColumn(format="%.3f")
+    st.dataframe(table, hide_index=True, key="per_class_table",
+                 column_config={k: fmt3 for k in table.columns if k not in ("class", "support", "predicted")})
+    return table
+
+
+def misclassified_panel(frame: pd.DataFrame, prepared: Prepared, report: EvaluationReport) -> None:
+    pred = prepared.predicted_codes(report.threshold)
+    wrong = pred != prepared.codes_true
+    if not wrong.any():
+        st.success("No misclassified rows.")
+        return
+    classes = list(report.classes)
+    pairs = pd.DataFrame({"t": prepared.codes_true[wrong], "p": pred[wrong]}).value_counts()
+    options = ["all errors"] + [f"true {classes[t]} → predicted {classes[p]} ({n:,})" for (t, p), n in pairs.items()]
+    choice = st.selectbox("Confusion-matrix cell", options, key="mis_cell")
+    mask = wrong
+    if choice != "all errors":
+        (t, p) = pairs.index[options.index(choice) - 1]
+        mask = (prepared.codes_true == t) & (pred == p)
+    rows = np.flatnonzero(mask)
+    shown = frame.iloc[rows[:1000]].copy()
+    shown.insert(0, "row", rows[:1000] + 1)
+    shown.insert(1, "true", [classes[i] for i in prepared.codes_true[rows[:1000]]])
+    shown.insert(2, "predicted", [classes[i] for i in pred[rows[:1000]]])
+    st.caption(f"{len(rows):,} rows" + (" (first 1,000 shown; download for all)" if len(rows) > 1000 else ""))
+    st.dataframe(shown, hide_index=True, key="mis_table")
+    full = frame.iloc[rows].copy()
+    full.insert(0, "predicted", [classes[i] for i in pred[rows]])
+    st.download_button("Download these rows (CSV)", frame_to_csv(full), "misclassified.csv", "text/csv",
+                       key="mis_download")
+
+
+def slices_panel(frame: pd.DataFrame, other_columns: list[str], prepared: Prepared,
+                 report: EvaluationReport) -> None:
+    if not other_columns:
+        st.info("The file has no other columns to slice by.")
+        return
+    col = st.selectbox("Slice by column", other_columns, key="slice_col")
+    table = metrics_by_group(prepared, frame[col].to_numpy(), report.threshold)
+    pct = int(round(report.confidence * 100))
+    st.caption(f"Metrics per value of '{plain(col)}' with {pct}% intervals; the 50 largest groups, the rest pooled.")
+    st.dataframe(table, hide_index=True, key="slice_table",
+                 column_config={k: st.column_config.NumberColumn(format="%.3f") for k in table.columns
+                                if k not in ("group", "rows")})
+
+
+def downloads(report: EvaluationReport) -> None:
+    c1, c2 = st.columns(2)
+    c1.download_button("Report (JSON)", report_to_json(report), "evaluation.json", "application/json",
+                       key="dl_json")
+    c2.download_button("Metrics (CSV)", report_to_csv(report), "evaluation.csv", "text/csv", key="dl_csv")
+    st.caption("Each chart downloads as PNG from its toolbar (camera icon).")
