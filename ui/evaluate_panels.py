@@ -196,12 +196,14 @@ def misclassified_panel(frame: pd.DataFrame, prepared: Prepared, report: Evaluat
         st.success("No misclassified rows.")
         return
     classes = list(report.classes)
-    pairs = pd.DataFrame({"t": prepared.codes_true[wrong], "p": pred[wrong]}).value_counts()
-    options = ["all errors"] + [f"true {classes[t]} → predicted {classes[p]} ({n:,})" for (t, p), n in pairs.items()]
+    cm = report.confusion.copy()
+    np.fill_diagonal(cm, 0)
+    cells = sorted(((int(cm[t, p]), t, p) for t, p in zip(*np.nonzero(cm))), reverse=True)
+    options = ["all errors"] + [f"true {classes[t]} → predicted {classes[p]} ({n:,})" for n, t, p in cells]
     choice = st.selectbox("Confusion-matrix cell", options, key="mis_cell")
     mask = wrong
     if choice != "all errors":
-        (t, p) = pairs.index[options.index(choice) - 1]
+        _, t, p = cells[options.index(choice) - 1]
         mask = (prepared.codes_true == t) & (pred == p)
     rows = np.flatnonzero(mask)
     shown = frame.iloc[rows[:1000]].copy()
@@ -210,10 +212,11 @@ def misclassified_panel(frame: pd.DataFrame, prepared: Prepared, report: Evaluat
     shown.insert(2, "predicted", [classes[i] for i in pred[rows[:1000]]])
     st.caption(f"{len(rows):,} rows" + (" (first 1,000 shown; download for all)" if len(rows) > 1000 else ""))
     st.dataframe(shown, hide_index=True, key="mis_table")
-    full = frame.iloc[rows].copy()
-    full.insert(0, "predicted", [classes[i] for i in pred[rows]])
-    st.download_button("Download these rows (CSV)", frame_to_csv(full), "misclassified.csv", "text/csv",
-                       key="mis_download")
+    if st.toggle(f"Prepare a CSV of these {len(rows):,} rows", key="mis_prepare"):
+        full = frame.iloc[rows].copy()
+        full.insert(0, "predicted", [classes[i] for i in pred[rows]])
+        st.download_button("Download these rows (CSV)", frame_to_csv(full), "misclassified.csv", "text/csv",
+                           key="mis_download")
 
 
 def slices_panel(frame: pd.DataFrame, other_columns: list[str], prepared: Prepared,
@@ -221,7 +224,10 @@ def slices_panel(frame: pd.DataFrame, other_columns: list[str], prepared: Prepar
     if not other_columns:
         st.info("The file has no other columns to slice by.")
         return
-    col = st.selectbox("Slice by column", other_columns, key="slice_col")
+    col = st.selectbox("Slice by column", other_columns, key="slice_col", index=None,
+                       placeholder="Choose a column to compare groups")
+    if col is None:
+        return
     table = metrics_by_group(prepared, frame[col].to_numpy(), report.threshold)
     pct = int(round(report.confidence * 100))
     st.caption(f"Metrics per value of '{plain(col)}' with {pct}% intervals; the 50 largest groups, the rest pooled.")

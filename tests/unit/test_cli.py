@@ -1,0 +1,39 @@
+"""The command line prints the same numbers as evaluate() and clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sklearn.metrics as skm
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "evalcore/samples/breast_cancer.csv"
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "evalcore", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_json_report_matches_sklearn():
+    out = run("evaluate", str(SAMPLE), "--json", "--threshold", "0.3")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    frame = pd.read_csv(SAMPLE)
+    y = frame["y_true"] == "malignant"
+    assert doc["metrics"]["Recall"]["value"] == pytest.approx(skm.recall_score(y, frame["score"] >= 0.3))
+    assert doc["metrics"]["ROC AUC"]["value"] == pytest.approx(skm.roc_auc_score(y, frame["score"]))
+    assert doc["settings"]["positive label"] == "malignant"
+
+
+def test_table_and_error_exit_code(tmp_path):
+    out = run("evaluate", str(SAMPLE))
+    assert out.returncode == 0 and "ROC AUC" in out.stdout and "95% CI" in out.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("y_true,score\n1,x\n")
+    out = run("evaluate", str(bad))
+    assert out.returncode == 2 and "error: Expected" in out.stderr and "Traceback" not in out.stderr
