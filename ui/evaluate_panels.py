@@ -98,9 +98,7 @@ def threshold_controls(prepared: Prepared) -> float | None:
 
 
 def _best_hint(prepared: Prepared) -> str:
-    from evalcore.metrics.report import _best_thresholds  # threshold-independent, cached in Prepared
-
-    best = prepared.best_thresholds or _best_thresholds(prepared.counts[0])
+    best = prepared.best_thresholds
     return "  ·  ".join(f"Best for {k}: threshold {v[0]:.3f} ({k} {v[1]:.3f})" for k, v in best.items())
 
 
