@@ -90,7 +90,7 @@ def main() -> None:
     else:
         theirs_m = timed(lambda: sklearn_multiclass(ym, p))
         print(f"  evalcore {ours_m:.2f} s | scikit-learn {theirs_m:.2f} s | speed-up x{theirs_m / ours_m:.1f}")
-    del p, logits
+
     print(f"peak memory of evaluate() on {n:,} binary rows (whole process): {peak_memory_mb(n):.0f} MB")
 
 

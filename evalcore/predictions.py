@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from evalcore.errors import InputError, input_error, preview
+from evalcore.errors import input_error, preview
 
 TRUE_NAMES = ("y_true", "label", "labels", "target", "actual", "truth", "true", "ground_truth", "true_label", "y")
 PRED_NAMES = ("y_pred", "pred", "prediction", "predicted", "predicted_label", "pred_label", "yhat", "y_hat")

@@ -15,7 +15,7 @@ import pandas as pd
 from evalcore.metrics import _intervals as iv
 from evalcore.metrics._classification import confusion_counts
 from evalcore.metrics._ranking import binary_counts, delong_from_counts
-from evalcore.metrics.report import Prepared
+from evalcore.metrics.evaluation import Prepared
 
 MAX_GROUPS = 50
 

@@ -8,7 +8,8 @@ import streamlit as st
 
 from evalcore import charts
 from evalcore.export import frame_to_csv, report_to_csv, report_to_json
-from evalcore.metrics.report import EvaluationReport, Prepared
+from evalcore.metrics.evaluation import Prepared
+from evalcore.metrics.report import EvaluationReport
 from evalcore.predictions import ColumnMap, detect_columns
 from evalcore.samples import SAMPLES
 from evalcore.slices import metrics_by_group

@@ -34,7 +34,8 @@ from evalcore.metrics._ranking import (
     roc_curve,
     top_k_accuracy_score,
 )
-from evalcore.metrics.report import EvaluationReport, Estimate, evaluate, prepare
+from evalcore.metrics.evaluation import evaluate, natural_order, prepare
+from evalcore.metrics.report import EvaluationReport, Estimate
 from evalcore.metrics._regression import (
     mean_absolute_error,
     mean_squared_error,
@@ -43,7 +44,7 @@ from evalcore.metrics._regression import (
 )
 
 __all__ = [
-    "EvaluationReport", "Estimate", "evaluate", "prepare",
+    "EvaluationReport", "Estimate", "evaluate", "natural_order", "prepare",
     "accuracy_score", "auc", "average_precision_score", "balanced_accuracy_score", "brier_score_loss",
     "classification_report", "cohen_kappa_score", "confusion_matrix", "f1_score", "fbeta_score",
     "jaccard_score", "log_loss", "matthews_corrcoef", "mean_absolute_error", "mean_squared_error",

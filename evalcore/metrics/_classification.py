@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from evalcore.errors import InputError, UndefinedMetricWarning
-from evalcore.metrics._validation import Targets, check_targets, label_positions
+from evalcore.metrics._validation import Targets, check_targets, label_positions, weighted_average
 
 AVERAGE_OPTIONS = (None, "micro", "macro", "weighted", "samples")
 
@@ -355,27 +355,10 @@ def jaccard_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
         weights = t.weight
     else:
         weights = None
-    if weights is None:
-        return float(np.mean(jac))
-    if np.sum(weights) == 0:
-        raise InputError("Expected sample weights with a non-zero sum, found weights summing to 0. "
-                         "Fix: give at least one sample a positive weight.")
-    return float(np.average(jac, weights=weights))
+    return float(weighted_average(jac, weights))
 
 
 # ---------------------------------------------------------------- single-number scores
-
-
-def _weighted_mean(values: np.ndarray, weight: np.ndarray | None, normalize: bool = True) -> float:
-    if weight is None:
-        return float(np.mean(values)) if normalize else float(np.sum(values))
-    if normalize:
-        total = np.sum(weight)
-        if total == 0:
-            raise InputError("Expected sample weights with a non-zero sum, found weights summing to 0. "
-                             "Fix: give at least one sample a positive weight.")
-        return float(np.dot(values, weight) / total)
-    return float(np.dot(values, weight))
 
 
 def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
@@ -389,7 +372,7 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
         correct = np.all((t.true != 0) == (t.pred != 0), axis=1)
     else:
         correct = t.true == t.pred
-    return _weighted_mean(correct, t.weight, normalize)
+    return float(weighted_average(correct, t.weight, normalize=normalize))
 
 
 def zero_one_loss(y_true, y_pred, *, normalize=True, sample_weight=None):

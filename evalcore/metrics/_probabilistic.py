@@ -25,6 +25,7 @@ from evalcore.metrics._validation import (
     label_positions,
     resolve_pos_label,
     type_of_target,
+    weighted_average,
 )
 
 
@@ -108,17 +109,6 @@ def _validate_multiclass(y_true, p, sample_weight, labels):
     return onehot, p
 
 
-def _average(values: np.ndarray, weight, normalize: bool = True) -> float:
-    if weight is None:
-        return float(np.mean(values)) if normalize else float(np.sum(values))
-    if not normalize:
-        return float(np.dot(values, weight))
-    if np.sum(weight) == 0:
-        raise InputError("Expected sample weights with a non-zero sum, found weights summing to 0. "
-                         "Fix: give at least one sample a positive weight.")
-    return float(np.average(values, weights=weight))
-
-
 def per_row_log_loss(onehot: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Cross-entropy of each row, probabilities clipped at the dtype's eps."""
     eps = np.finfo(p.dtype).eps
@@ -152,7 +142,7 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
     p = _float_proba(y_proba)
     weight = check_sample_weight(sample_weight, len(p))
     onehot, p = _validate_multiclass(y_true, p, sample_weight, labels)
-    return _average(per_row_log_loss(onehot, p), weight, normalize)
+    return float(weighted_average(per_row_log_loss(onehot, p), weight, normalize=normalize))
 
 
 def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, labels=None, scale_by_half="auto"):
@@ -185,7 +175,7 @@ def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, lab
         p2 = np.stack((1 - p, p), axis=1)
     else:
         onehot, p2 = _validate_multiclass(y_true, p, sample_weight, labels)
-    score = _average(((onehot.astype(p2.dtype) - p2) ** 2).sum(axis=1), weight)
+    score = float(weighted_average(((onehot.astype(p2.dtype) - p2) ** 2).sum(axis=1), weight))
     if scale_by_half == "auto":
         scale_by_half = p2.shape[1] < 3
     return float(score * 0.5) if scale_by_half else score

@@ -36,6 +36,7 @@ from evalcore.metrics._validation import (
     label_positions,
     resolve_pos_label,
     type_of_target,
+    weighted_average,
 )
 
 _ONE = np.uint64(1)
@@ -590,8 +591,4 @@ def top_k_accuracy_score(y_true, y_score, *, k=2, normalize=True, sample_weight=
     else:
         top = np.argsort(score, axis=1, kind="mergesort")[:, ::-1][:, :k]
         hits = (top == codes[:, None]).any(axis=1)
-    if normalize:
-        if weight is not None and np.sum(weight) == 0:
-            raise InputError("Expected sample weights with a non-zero sum, found 0. Fix: give a sample weight > 0.")
-        return float(np.average(hits, weights=weight))
-    return float(np.sum(hits)) if weight is None else float(np.dot(hits, weight))
+    return float(weighted_average(hits, weight, normalize=normalize))

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from evalcore.errors import InputError, UndefinedMetricWarning
-from evalcore.metrics._validation import _dense, check_consistent_length, check_sample_weight
+from evalcore.metrics._validation import _dense, check_consistent_length, check_sample_weight, weighted_average
 
 MULTIOUTPUT = ("raw_values", "uniform_average", "variance_weighted")
 
@@ -62,27 +62,18 @@ def _check(y_true, y_pred, sample_weight, multioutput):
     return yt, yp, w, multioutput
 
 
-def _avg(values: np.ndarray, weights, axis=None):
-    if weights is None:
-        return np.mean(values, axis=axis)
-    if np.sum(weights) == 0:
-        raise InputError("Expected weights with a non-zero sum, found weights summing to 0. "
-                         "Fix: give at least one sample a positive weight.")
-    return np.average(values, axis=axis, weights=weights)
-
-
 def _combine(errors: np.ndarray, multioutput):
     if isinstance(multioutput, str):
         if multioutput == "raw_values":
             return errors
         multioutput = None
-    return float(_avg(errors, multioutput))
+    return float(weighted_average(errors, multioutput))
 
 
 def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean squared error."""
     yt, yp, w, mo = _check(y_true, y_pred, sample_weight, multioutput)
-    return _combine(_avg((yt - yp) ** 2, w, axis=0), mo)
+    return _combine(weighted_average((yt - yp) ** 2, w, axis=0), mo)
 
 
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
@@ -92,7 +83,7 @@ def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="
     3.5355339059327378
     """
     yt, yp, w, mo = _check(y_true, y_pred, sample_weight, multioutput)
-    return _combine(np.sqrt(_avg((yt - yp) ** 2, w, axis=0)), mo)
+    return _combine(np.sqrt(weighted_average((yt - yp) ** 2, w, axis=0)), mo)
 
 
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
@@ -102,7 +93,7 @@ def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="unif
     1.5
     """
     yt, yp, w, mo = _check(y_true, y_pred, sample_weight, multioutput)
-    return _combine(_avg(np.abs(yp - yt), w, axis=0), mo)
+    return _combine(weighted_average(np.abs(yp - yt), w, axis=0), mo)
 
 
 def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average", force_finite=True):
@@ -114,7 +105,7 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
         return float("nan")
     weight = w[:, None] if w is not None else 1.0
     numerator = np.sum(weight * (yt - yp) ** 2, axis=0)
-    denominator = np.sum(weight * (yt - _avg(yt, w, axis=0)) ** 2, axis=0)
+    denominator = np.sum(weight * (yt - weighted_average(yt, w, axis=0)) ** 2, axis=0)
     nonzero_den = denominator != 0
     if not force_finite:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,4 +124,4 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
             avg_weights = denominator if np.any(nonzero_den) else None
     else:
         avg_weights = mo
-    return float(_avg(scores, avg_weights))
+    return float(weighted_average(scores, avg_weights))

@@ -131,6 +131,24 @@ def type_of_target(y, name: str = "y") -> str:
     return "binary" if n_unique <= 2 else "multiclass"
 
 
+def weighted_average(values, weights=None, *, normalize: bool = True, axis=None):
+    """Mean of ``values`` (their sum when ``normalize=False``), optionally weighted.
+
+    Weights that sum to zero raise InputError (scikit-learn raises a bare ZeroDivisionError).
+
+    >>> float(weighted_average(np.array([1.0, 3.0]), np.array([1, 3])))
+    2.5
+    """
+    if weights is None:
+        return np.mean(values, axis=axis) if normalize else np.sum(values, axis=axis)
+    if not normalize:
+        return np.dot(values, weights)
+    if np.sum(weights) == 0:
+        raise InputError("Expected sample weights with a non-zero sum, found weights summing to 0. "
+                         "Fix: give at least one sample a positive weight.")
+    return np.average(values, axis=axis, weights=weights)
+
+
 def check_consistent_length(*arrays) -> int:
     """Raise InputError unless every non-None array has the same number of rows."""
     lengths = [len(a) for a in arrays if a is not None]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 
-import numpy as np
 import pandas as pd
 import pytest
 import sklearn.metrics as skm

@@ -1,0 +1,502 @@
+"""``evaluate()``: every number the dashboard shows, each with a confidence interval, in one pass.
+
+The work splits in two so a threshold slider is instant:
+:func:`prepare` does everything that does not depend on the threshold (encoding,
+the one sort of the scores, curves, AUC/AP, losses, calibration), and
+:meth:`Prepared.report` derives the confusion matrix and every count metric for
+one threshold from the sorted counts in O(log n) plus a 1,000-draw multinomial
+bootstrap over the matrix cells.
+
+Example:
+    >>> r = evaluate(["no", "yes", "yes", "no"], y_score=[0.2, 0.9, 0.4, 0.6])
+    >>> r.task, r.pos_label, r.metrics["Accuracy"].value, r.metrics["ROC AUC"].value
+    ('binary', 'yes', 0.5, 0.75)
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from evalcore.errors import input_error, preview
+from evalcore.metrics import _display as display
+from evalcore.metrics import _intervals as iv
+from evalcore.metrics._classification import confusion_counts
+from evalcore.metrics._probabilistic import binary_log_losses
+from evalcore.metrics._ranking import (
+    CurveCounts,
+    average_precision_from_counts,
+    binary_counts,
+    delong_from_counts,
+    per_class_counts,
+)
+from evalcore.metrics._validation import (
+    as_array,
+    check_scores,
+    encode,
+    encode_series,
+    is_text_series,
+    label_positions,
+)
+from evalcore.metrics.report import (
+    Calibration,
+    ClassCurves,
+    ClassStats,
+    Estimate,
+    EvaluationReport,
+    ScoreHistogram,
+    definitions,
+)
+
+NEGATIVE_WORDS = {"0", "false", "no", "n", "neg", "negative", "-1", "benign", "normal", "ham", "healthy", "f",
+                  "fail", "off", "absent", "none"}
+
+
+# ---------------------------------------------------------------- label order
+
+
+def _natural_key(label: str):
+    try:
+        return (0, float(label), label)
+    except ValueError:
+        return (1, label.lower(), label)
+
+
+def natural_order(labels) -> list[str]:
+    """Numbers by value, then text alphabetically: ['2', '10', 'cat'] not ['10', '2', 'cat'].
+
+    >>> natural_order(["10", "2", "cat", "1.5"])
+    ['1.5', '2', '10', 'cat']
+    """
+    return sorted(labels, key=_natural_key)
+
+
+def default_positive(classes: list[str]) -> int:
+    """Index of the positive class of a binary task: the one that is not a 'negative' word, else the last.
+
+    >>> default_positive(["yes", "no"]), default_positive(["0", "1"]), default_positive(["cat", "dog"])
+    (0, 1, 1)
+    """
+    neg = [i for i, c in enumerate(classes) if c.strip().lower() in NEGATIVE_WORDS]
+    if len(neg) == 1:
+        return 1 - neg[0]
+    return len(classes) - 1
+
+
+def _as_text(values) -> list[str]:
+    out = []
+    for v in np.asarray(values, dtype=object).tolist():
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        out.append(str(v))
+    return out
+
+
+# ---------------------------------------------------------------- preparation
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Threshold-independent state: encoded labels, sorted score counts and score-based estimates."""
+
+    task: str
+    classes: tuple[str, ...]
+    pos: int | None
+    codes_true: np.ndarray
+    codes_pred: np.ndarray | None
+    score: np.ndarray | None
+    proba: np.ndarray | None
+    counts: tuple[CurveCounts, ...]
+    score_metrics: dict[str, Estimate]
+    curves: tuple[ClassCurves, ...]
+    calibration: tuple[Calibration, ...]
+    histograms: tuple[ScoreHistogram, ...]
+    best_thresholds: dict[str, tuple[float, float]]
+    warnings: tuple[str, ...]
+    confidence: float
+    n_resamples: int
+    random_state: int
+    clipping: str
+    argmax_predictions: bool = False
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.codes_true.shape[0])
+
+    @property
+    def has_threshold(self) -> bool:
+        return self.task == "binary" and self.score is not None
+
+    def predicted_codes(self, threshold: float | None) -> np.ndarray:
+        """Predicted class codes per row for a threshold (binary with scores) or the fixed predictions."""
+        if threshold is not None and self.has_threshold:
+            neg = 1 - self.pos
+            return np.where(self.score >= threshold, self.pos, neg).astype(np.int32)
+        return self.codes_pred
+
+    def confusion_at(self, threshold: float | None) -> np.ndarray:
+        """K x K counts (rows true, columns predicted) in O(log n) for a score threshold."""
+        k = len(self.classes)
+        if threshold is not None and self.has_threshold:
+            c = self.counts[0]
+            tp, fp = c.at(threshold)
+            pos, neg = self.pos, 1 - self.pos
+            cm = np.zeros((2, 2), dtype=np.int64)
+            cm[pos, pos], cm[neg, pos] = tp, fp
+            cm[pos, neg], cm[neg, neg] = c.n_pos - tp, c.n_neg - fp
+            return cm
+        return confusion_counts(self.codes_true, self.codes_pred, k)
+
+    def report(self, threshold: float | None = None) -> EvaluationReport:
+        """The full report at one threshold (ignored unless the task is binary with scores)."""
+        if threshold is not None and not (0 <= threshold <= 1) and self.score is not None \
+                and self.score.min() >= 0 and self.score.max() <= 1:
+            raise input_error("a threshold between 0 and 1", f"{threshold}", "pick a threshold in [0, 1]")
+        use_threshold = threshold if self.has_threshold else None
+        if self.has_threshold and use_threshold is None and self.codes_pred is None:
+            use_threshold = 0.5
+        cm = self.confusion_at(use_threshold)
+        rng = np.random.default_rng(self.random_state)
+        point = iv.count_metrics(cm[None].astype(np.float64), self.pos)
+        boot = iv.count_metrics(iv.multinomial_resample(cm, self.n_resamples, rng), self.pos)
+        method = f"bootstrap over confusion-matrix cells ({self.n_resamples} multinomial resamples)"
+        avg = "binary" if self.task == "binary" else "macro"
+        defs = definitions(avg, self.classes[self.pos] if self.pos is not None else None)
+        metrics: dict[str, Estimate] = {}
+        for name, key in (("Accuracy", "accuracy"), ("Precision", "precision"), ("Recall", "recall"),
+                          ("F1", "f1"), ("MCC", "mcc"), ("Balanced accuracy", "balanced_accuracy")):
+            low, high = iv.percentile_interval(boot[key], self.confidence)
+            metrics[name] = Estimate(float(point[key][0]), float(low), float(high), method, defs[name])
+        metrics.update(self.score_metrics)
+        per_class = []
+        support = cm.sum(axis=1)
+        predicted = cm.sum(axis=0)
+        for i, label in enumerate(self.classes):
+            row = {}
+            for key in ("precision", "recall", "f1"):
+                values = boot[f"{key}_per_class"][:, i]
+                low, high = iv.percentile_interval(values, self.confidence)
+                row[key] = Estimate(float(point[f"{key}_per_class"][0, i]), float(low), float(high), method)
+            per_class.append(ClassStats(label, row["precision"], row["recall"], row["f1"], int(support[i]),
+                                        int(predicted[i])))
+        if use_threshold is not None:
+            rule = f"score of '{self.classes[self.pos]}' >= {use_threshold:g}"
+        elif self.argmax_predictions:
+            rule = "argmax of the class probabilities"
+        else:
+            rule = "the predicted-label column"
+        warnings = list(self.warnings)
+        only_pred = [self.classes[i] for i in range(len(self.classes)) if support[i] == 0 and predicted[i] > 0]
+        if only_pred:
+            warnings.append(f"Class(es) {preview([repr(x) for x in only_pred])} appear only among the "
+                            f"predictions, never in the true labels: their recall is undefined and shown as 0.")
+        return EvaluationReport(
+            task=self.task, n_rows=self.n_rows, classes=self.classes,
+            pos_label=self.classes[self.pos] if self.pos is not None else None, threshold=use_threshold,
+            prediction_rule=rule, average=avg, zero_division=0.0, clipping=self.clipping,
+            confidence=self.confidence, n_resamples=self.n_resamples, metrics=metrics, per_class=tuple(per_class),
+            confusion=cm, curves=self.curves, calibration=self.calibration, histograms=self.histograms,
+            best_thresholds=self.best_thresholds, warnings=tuple(warnings))
+
+
+def _is_continuous(arr: np.ndarray) -> bool:
+    return arr.dtype.kind == "f" and bool(np.any(np.mod(arr[np.isfinite(arr)], 1) != 0))
+
+
+def prepare(y_true, y_pred=None, y_score=None, *, labels=None, pos_label=None, confidence=0.95,
+            n_resamples=1000, random_state=0, task=None) -> Prepared | RegressionInputs:
+    """Validate and encode once; sort scores once; compute everything that ignores the threshold."""
+    if not 0 < confidence < 1:
+        raise input_error("a confidence level between 0 and 1", f"{confidence}", "use e.g. 0.95")
+    if n_resamples < 10:
+        raise input_error("at least 10 bootstrap resamples", f"{n_resamples}", "use e.g. 1000")
+    text_input = is_text_series(y_true) and (y_pred is None or is_text_series(y_pred))
+    yt = y_true if text_input else as_array(y_true, "y_true")
+    if yt.ndim != 1:
+        raise input_error("one true label per row", f"shape {yt.shape}", "pass a single label column")
+    yp = None if y_pred is None else (y_pred if text_input else as_array(y_pred, "y_pred"))
+    if yp is not None and len(yp) != len(yt):
+        raise input_error("as many predictions as true labels", f"{len(yp)} predictions for {len(yt)} labels",
+                          "pass one prediction per row")
+    if len(yt) == 0:
+        raise input_error("at least one row", "none", "pass a non-empty file")
+    if task is None and text_input:
+        task = "classification"
+    if task is None:
+        task = "regression" if y_score is None and (_is_continuous(yt) or (yp is not None and _is_continuous(yp))) \
+            else "classification"
+    if task == "regression":
+        if yp is None:
+            raise input_error("a column of predicted values for a regression task", "none",
+                              "add a y_pred column")
+        return RegressionInputs(yt, yp, confidence, n_resamples, random_state)
+    return _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state)
+
+
+def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state) -> Prepared:
+    score = check_scores(y_score, "score") if y_score is not None else None
+    if score is not None and len(score) != len(yt):
+        raise input_error("one score row per true label", f"{len(score)} score rows for {len(yt)} labels",
+                          "pass one score per row")
+    if yp is None and score is None:
+        raise input_error("predicted labels or scores", "neither", "add a y_pred column or probability columns")
+    arrays = (yt,) if yp is None else (yt, yp)
+    if all(is_text_series(a) for a in arrays):
+        enc = encode_series(*arrays)
+    else:
+        arrays = tuple(a.to_numpy() if hasattr(a, "to_numpy") else a for a in arrays)
+        enc = encode(*arrays, names=("y_true", "y_pred")[: len(arrays)])
+    found = _as_text(enc.classes)
+    if labels is not None:
+        classes = [str(c) for c in labels]
+        if len(set(classes)) != len(classes):
+            raise input_error("each class listed once", f"duplicates in {preview(classes)}", "list each class once")
+        missing = sorted(set(found) - set(classes))
+        if missing:
+            raise input_error(f"labels among the classes {preview(classes)}", f"other labels {preview(missing)}",
+                              "add a probability column for each of them, or fix the labels")
+    else:
+        classes = natural_order(found)
+        if score is not None and score.ndim == 2 and score.shape[1] != len(classes):
+            raise input_error(f"one score column per class ({len(classes)} classes: {preview(classes)})",
+                              f"{score.shape[1]} score columns", "pass labels= naming the class of each column")
+    remap = label_positions(np.asarray(classes, dtype=object), np.asarray(found, dtype=object))
+    identity = np.array_equal(remap, np.arange(len(found)))
+    codes = [c if identity else remap[c].astype(np.int32) for c in enc.codes]
+    codes_true = codes[0]
+    codes_pred = codes[1] if yp is not None else None
+    k = len(classes)
+    if k < 2:
+        raise input_error("at least two classes", f"only {preview(classes)}",
+                          "evaluate a file with both classes, or name all classes (prob_<class> columns)")
+    task = "binary" if k == 2 else "multiclass"
+    warnings: list[str] = []
+    pos = None
+    if task == "binary":
+        if pos_label is not None:
+            if str(pos_label) not in classes:
+                raise input_error(f"the positive label to be one of {preview(classes)}", f"'{pos_label}'",
+                                  "pick one of the classes")
+            pos = classes.index(str(pos_label))
+        else:
+            pos = default_positive(classes)
+    proba = None
+    bin_score = None
+    argmax = False
+    if score is not None:
+        if score.ndim == 2 and score.shape[1] != k:
+            raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
+                              "give one probability column per class")
+        if score.ndim == 2:
+            sums = score.sum(axis=1)
+            off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
+            if off.size:
+                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 (first rows "
+                                f"{preview(off + 1)}). Metrics use them as given; log loss and Brier assume "
+                                f"probabilities.")
+        if task == "binary":
+            bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
+            bin_score = bin_score.astype(np.float64, copy=False)
+        else:
+            if score.ndim != 2:
+                raise input_error(f"one probability column per class for {k} classes", "a single score column",
+                                  "add prob_<class> columns for every class")
+            proba = score.astype(np.float64, copy=False)
+            if codes_pred is None:
+                codes_pred = np.argmax(proba, axis=1).astype(np.int32)
+                argmax = True
+    return _score_state(task, tuple(classes), pos, codes_true, codes_pred, bin_score, proba, warnings,
+                        confidence, n_resamples, random_state, argmax)
+
+
+CLIPPING = f"probabilities clipped to [eps, 1 - eps], eps = {np.finfo(np.float64).eps:.3g} (float64)"
+
+
+@dataclass
+class _ScoreSummary:
+    """What the scores give, before the threshold: sorted counts, estimates and chart data."""
+
+    counts: tuple[CurveCounts, ...] = ()
+    metrics: dict[str, Estimate] = field(default_factory=dict)
+    curves: list = field(default_factory=list)
+    calibration: list = field(default_factory=list)
+    histograms: list = field(default_factory=list)
+    best: dict[str, tuple[float, float]] = field(default_factory=dict)
+    clipping: str = "no probabilities given"
+
+
+def _loss_estimates(log_losses: np.ndarray, squared_errors: np.ndarray, defs: dict[str, str], confidence: float,
+                    rng: np.random.Generator, n_resamples: int) -> dict[str, Estimate]:
+    """Log loss and Brier score: means of per-row values with their intervals."""
+    out = {}
+    for name, values in (("Log loss", log_losses), ("Brier score", squared_errors)):
+        value, low, high, how = iv.mean_interval(values, confidence, rng, n_resamples)
+        out[name] = Estimate(value, low, high, how, defs[name])
+    return out
+
+
+def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, defs, confidence, n_resamples,
+                   rng) -> None:
+    is_pos = codes_true == pos
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the sort runs while the losses are computed
+        future = pool.submit(binary_counts, is_pos, score)
+        if score.min() >= 0 and score.max() <= 1:
+            s.metrics.update(_loss_estimates(binary_log_losses(is_pos, score), (is_pos - score) ** 2, defs,
+                                             confidence, rng, n_resamples))
+            s.calibration.append(display.calibration(classes[pos], is_pos, score))
+            s.clipping = CLIPPING
+        else:
+            warnings.append("Scores lie outside [0, 1], so they are treated as ranking scores: log loss, "
+                            "Brier score and calibration need probabilities and are not shown.")
+        s.histograms.append(display.score_histogram(classes[pos], score, list(classes), codes_true))
+        c = future.result()
+    s.counts = (c,)
+    dl = delong_from_counts(c)
+    ap = average_precision_from_counts(c)
+    if np.isfinite(dl.auc):
+        low, high = iv.normal_interval(dl.auc, dl.variance, confidence, 0.0, 1.0)
+        s.metrics["ROC AUC"] = Estimate(dl.auc, low, high, "DeLong", defs["ROC AUC"])
+        low, high = iv.average_precision_interval(c, ap, confidence, n_resamples, rng)
+        s.metrics["Average precision"] = Estimate(ap, low, high, "bootstrap over score bins",
+                                                  defs["Average precision"])
+    else:
+        warnings.append("Only one class occurs in the true labels, so ROC AUC and average precision are "
+                        "undefined.")
+    s.curves.append(display.class_curves(classes[pos], c, dl.auc, ap))
+    s.best = display.best_thresholds(c)
+
+
+def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, defs, confidence, n_resamples,
+                       rng) -> None:
+    k = len(classes)
+    s.counts = tuple(per_class_counts(codes_true, proba, range(k)))
+    aucs, auc_vars, aps, ap_half = [], [], [], []
+    for i, c in enumerate(s.counts):
+        dl = delong_from_counts(c)
+        ap = average_precision_from_counts(c)
+        s.curves.append(display.class_curves(classes[i], c, dl.auc, ap))
+        aucs.append(dl.auc)
+        auc_vars.append(dl.variance)
+        aps.append(ap)
+        lo_ap, hi_ap = iv.average_precision_interval(c, ap, confidence, n_resamples, rng)
+        ap_half.append((hi_ap - lo_ap) / 2)
+    present = [i for i, c in enumerate(s.counts) if c.n_pos > 0 and c.n_neg > 0]
+    if present:
+        m_auc = float(np.mean([aucs[i] for i in present]))
+        var = float(np.sum([auc_vars[i] for i in present])) / len(present) ** 2
+        low, high = iv.normal_interval(m_auc, var, confidence, 0.0, 1.0)
+        s.metrics["ROC AUC"] = Estimate(m_auc, low, high, "DeLong per class, combined as independent",
+                                        defs["ROC AUC"])
+        m_ap = float(np.mean([aps[i] for i in present]))
+        half = float(np.sqrt(np.nansum(np.square([ap_half[i] for i in present])))) / len(present)
+        s.metrics["Average precision"] = Estimate(m_ap, max(0.0, m_ap - half), min(1.0, m_ap + half),
+                                                  "bootstrap over score bins per class, combined as independent",
+                                                  defs["Average precision"])
+    if len(present) < k:
+        absent = [classes[i] for i in range(k) if i not in present]
+        warnings.append(f"Class(es) {preview(absent)} never occur in the true labels: their ROC AUC and "
+                        f"average precision are undefined and left out of the macro averages.")
+    if proba.min() < 0 or proba.max() > 1:
+        warnings.append("Probability columns hold values outside [0, 1]: log loss and Brier are not shown.")
+        return
+    eps = np.finfo(np.float64).eps
+    p_true = proba[np.arange(len(codes_true)), codes_true]
+    squared = np.einsum("ij,ij->i", proba, proba) - 2 * p_true + 1  # sum over classes of (onehot - p)²
+    s.metrics.update(_loss_estimates(-np.log(np.clip(p_true, eps, 1 - eps)), squared, defs, confidence, rng,
+                                     n_resamples))
+    s.clipping = CLIPPING
+    for i in range(k):
+        column = np.ascontiguousarray(proba[:, i])
+        is_i = codes_true == i
+        s.calibration.append(display.calibration(classes[i], is_i, column))
+        s.histograms.append(display.score_histogram(classes[i], column, [classes[i], "other classes"], ~is_i))
+
+
+def _score_state(task, classes, pos, codes_true, codes_pred, bin_score, proba, warnings, confidence,
+                 n_resamples, random_state, argmax=False) -> Prepared:
+    rng = np.random.default_rng(random_state + 1)
+    defs = definitions("binary" if task == "binary" else "macro", classes[pos] if pos is not None else None)
+    s = _ScoreSummary()
+    if bin_score is not None:
+        _binary_scores(s, classes, pos, codes_true, bin_score, warnings, defs, confidence, n_resamples, rng)
+    elif proba is not None:
+        _multiclass_scores(s, classes, codes_true, proba, warnings, defs, confidence, n_resamples, rng)
+    return Prepared(task, classes, pos, codes_true, codes_pred, bin_score, proba, s.counts, s.metrics,
+                    tuple(s.curves), tuple(s.calibration), tuple(s.histograms), s.best, tuple(warnings), confidence,
+                    n_resamples, random_state, s.clipping, argmax_predictions=argmax)
+
+
+@dataclass(frozen=True)
+class RegressionInputs:
+    """Validated regression targets; ``report()`` computes MSE, RMSE, MAE and R² with intervals."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    confidence: float
+    n_resamples: int
+    random_state: int
+    task: str = "regression"
+    has_threshold: bool = False
+
+    def report(self, threshold: float | None = None) -> EvaluationReport:
+        yt = _numeric(self.y_true, "y_true")
+        yp = _numeric(self.y_pred, "y_pred")
+        rng = np.random.default_rng(self.random_state)
+        err = yt - yp
+        metrics = {}
+        value, low, high, how = iv.mean_interval(err ** 2, self.confidence, rng, self.n_resamples)
+        metrics["MSE"] = Estimate(value, low, high, how, "Mean of (y_true - y_pred)².")
+        metrics["RMSE"] = Estimate(float(np.sqrt(value)), float(np.sqrt(max(low, 0))) if np.isfinite(low) else low,
+                                   float(np.sqrt(high)) if np.isfinite(high) else high,
+                                   how + " (square root of the MSE interval)", "Square root of the MSE.")
+        value, low, high, how = iv.mean_interval(np.abs(err), self.confidence, rng, self.n_resamples)
+        metrics["MAE"] = Estimate(value, low, high, how, "Mean of |y_true - y_pred|.")
+        denom = float(np.sum((yt - yt.mean()) ** 2))
+        r2 = float(1 - np.sum(err ** 2) / denom) if denom > 0 and len(yt) > 1 else np.nan
+        low, high = iv.r2_interval(yt, yp, self.confidence)
+        metrics["R²"] = Estimate(r2, low, high, "normal approximation (influence function)",
+                                 "1 - sum of squared errors / total sum of squares.")
+        return EvaluationReport(task="regression", n_rows=len(yt), classes=(), pos_label=None, threshold=None,
+                                prediction_rule="the predicted-value column", average="none", zero_division=0.0,
+                                clipping="none", confidence=self.confidence, n_resamples=self.n_resamples,
+                                metrics=metrics)
+
+
+def _numeric(arr: np.ndarray, name: str) -> np.ndarray:
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise input_error(f"numbers in {name} for a regression task", "text",
+                              "check the column mapping: regression needs numeric values") from exc
+    arr = arr.astype(np.float64, copy=False)
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        raise input_error(f"a finite number in every row of {name}", f"NaN or infinity in rows {preview(bad + 1)}",
+                          "fill or drop those rows")
+    return arr
+
+
+def evaluate(y_true, y_pred=None, y_score=None, *, labels=None, pos_label=None, threshold=None, confidence=0.95,
+             n_resamples=1000, random_state=0, task=None) -> EvaluationReport:
+    """Evaluate predictions: every metric with a confidence interval, curves, calibration, per-class table.
+
+    Args:
+        y_true: true labels (or values for regression).
+        y_pred: predicted labels; optional when scores are given.
+        y_score: the positive class's score (binary, 1-D) or one probability column per class (2-D,
+            columns in the order of ``labels``).
+        labels: class names in score-column order; default: the classes found, numbers by value.
+        pos_label: the positive class of a binary task; default: the non-'negative' label, else the last.
+        threshold: predict positive when score >= threshold (binary with scores); default 0.5 unless
+            y_pred is given.
+        task: 'classification' or 'regression'; default: detected from the values.
+    """
+    prepared = prepare(y_true, y_pred, y_score, labels=labels, pos_label=pos_label, confidence=confidence,
+                       n_resamples=n_resamples, random_state=random_state, task=task)
+    if threshold is None and isinstance(prepared, Prepared) and prepared.has_threshold and \
+            prepared.codes_pred is None:
+        threshold = 0.5
+    return prepared.report(threshold)
