@@ -10,17 +10,18 @@ from evalcore import charts
 from evalcore.export import frame_to_csv, report_to_csv, report_to_json
 from evalcore.metrics.evaluation import Prepared
 from evalcore.metrics.report import EvaluationReport
-from evalcore.predictions import ColumnMap, detect_columns
+from evalcore.predictions import ColumnMap, Predictions, detect_columns
 from evalcore.samples import SAMPLES
 from evalcore.slices import metrics_by_group
+from ui.cache import Source, evaluation_of
 from ui.text import fmt, plain
 
 NONE = "(none)"
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def choose_source() -> tuple[bytes, str] | None:
-    """Upload a file or pick a sample. Returns (bytes, file name) or None."""
+def choose_source() -> Source | None:
+    """Upload a file or pick a sample; None until there is one."""
     mode = st.radio("Predictions", ["Upload a file", "Try a sample"], horizontal=True, key="eval_source",
                     label_visibility="collapsed")
     if mode == "Upload a file":
@@ -31,10 +32,10 @@ def choose_source() -> tuple[bytes, str] | None:
         if up is None:
             st.info("Upload a predictions file, or choose **Try a sample** to see a real model's evaluation.")
             return None
-        return up.getvalue(), up.name
+        return Source(f"upload-{up.file_id}", up.name, up.getvalue)
     name = st.selectbox("Sample", list(SAMPLES), key="eval_sample")
     path = SAMPLES[name]
-    return path.read_bytes(), path.name
+    return Source(f"sample-{path.stem}", path.name, path.read_bytes)
 
 
 def column_mapping(columns: list[str], file_key: str) -> ColumnMap:
@@ -80,6 +81,19 @@ def _describe(m: ColumnMap) -> str:
     return plain(", ".join(parts))
 
 
+def positive_class(source: Source, mapping: ColumnMap, predictions: Predictions,
+                   prepared: Prepared) -> tuple[Predictions, Prepared]:
+    """Binary tasks: let the user pick the positive class (re-evaluated, cached per choice)."""
+    if prepared.task != "binary":
+        return predictions, prepared
+    classes = list(prepared.classes)
+    chosen = st.selectbox("Positive class (a single score column is its probability)", classes,
+                          index=prepared.pos, key=f"eval_pos_{source.key}")
+    if chosen == classes[prepared.pos]:
+        return predictions, prepared
+    return evaluation_of(source, mapping, chosen)
+
+
 def threshold_controls(prepared: Prepared) -> float | None:
     """Threshold slider (binary with scores) with the best-threshold hints."""
     if not prepared.has_threshold:
@@ -92,19 +106,14 @@ def threshold_controls(prepared: Prepared) -> float | None:
     threshold = st.slider(f"Decision threshold: predict '{prepared.classes[prepared.pos]}' when its score ≥",
                           min_value=lo, max_value=hi, value=default, step=step, key="eval_threshold",
                           format="%.3f")
-    best = _best_hint(prepared)
-    if best:
-        st.caption(best)
+    if prepared.best_thresholds:
+        st.caption("  ·  ".join(f"Best for {k}: threshold {t:.3f} ({k} {v:.3f})"
+                                for k, (t, v) in prepared.best_thresholds.items()))
     return threshold
 
 
-def _best_hint(prepared: Prepared) -> str:
-    best = prepared.best_thresholds
-    return "  ·  ".join(f"Best for {k}: threshold {v[0]:.3f} ({k} {v[1]:.3f})" for k, v in best.items())
-
-
-def headline(report: EvaluationReport) -> None:
-    """The headline metrics as st.metric tiles, each with its interval and definition."""
+def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> None:
+    """The headline metrics as st.metric tiles, each with its interval and definition, then any warnings."""
     names = list(report.metrics)
     pct = int(round(report.confidence * 100))
     for start in range(0, len(names), 5):
@@ -121,7 +130,7 @@ def headline(report: EvaluationReport) -> None:
     bits += [f"predictions: {report.prediction_rule}", f"averaging: {settings['averaging']}",
              "zero_division: 0", settings["clipping"]]
     st.caption(plain(" · ".join(bits)))
-    for w in report.warnings:
+    for w in (*report.warnings, *file_warnings):
         st.warning(w, icon="⚠️")
 
 
@@ -241,3 +250,31 @@ def downloads(report: EvaluationReport) -> None:
                        key="dl_json")
     c2.download_button("Metrics (CSV)", report_to_csv(report), "evaluation.csv", "text/csv", key="dl_csv")
     st.caption("Each chart downloads as PNG from its toolbar (camera icon).")
+
+
+def regression_panels(prepared, report: EvaluationReport) -> None:
+    tab_fit, tab_dl = st.tabs(["Predicted vs true", "Downloads"])
+    with tab_fit:
+        st.plotly_chart(charts.residual_figure(prepared.y_true.astype(float), prepared.y_pred.astype(float)),
+                        config=PLOTLY_CONFIG, key="fit_chart")
+    with tab_dl:
+        downloads(report)
+
+
+def classification_panels(predictions: Predictions, prepared: Prepared, report: EvaluationReport) -> None:
+    tabs = st.tabs(["Confusion matrix", "ROC & PR", "Calibration", "Per class", "Misclassified", "Slices",
+                    "Downloads"])
+    with tabs[0]:
+        confusion_panel(report)
+    with tabs[1]:
+        curve_panels(report)
+    with tabs[2]:
+        calibration_panel(report)
+    with tabs[3]:
+        per_class_table(report)
+    with tabs[4]:
+        misclassified_panel(predictions.frame, prepared, report)
+    with tabs[5]:
+        slices_panel(predictions.frame, predictions.other_columns, prepared, report)
+    with tabs[6]:
+        downloads(report)
