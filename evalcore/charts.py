@@ -19,10 +19,16 @@ FONT = dict(family="Inter, system-ui, sans-serif", size=13)
 MAX_LEGEND_CLASSES = 12
 
 
+AXIS = dict(gridcolor="#e5e7eb", zerolinecolor="#d1d5db", linecolor="#d1d5db", ticks="")
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0.01), xaxis_title=x, yaxis_title=y, height=height, font=FONT,
-                      margin=dict(l=60, r=20, t=50, b=50), template="plotly_white",
-                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11)))
+    """Shared look. A light theme set property by property: applying a named template costs ~20 ms a figure,
+    which the threshold slider pays on every move."""
+    fig.update_layout(title=dict(text=title, x=0.01), height=height, font=FONT, paper_bgcolor="white",
+                      plot_bgcolor="white", margin=dict(l=60, r=20, t=50, b=50),
+                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11)),
+                      xaxis=dict(title=x, **AXIS), yaxis=dict(title=y, **AXIS))
     return fig
 
 

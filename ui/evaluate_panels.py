@@ -252,29 +252,44 @@ def downloads(report: EvaluationReport) -> None:
     st.caption("Each chart downloads as PNG from its toolbar (camera icon).")
 
 
+CLASSIFICATION_TABS = ("Confusion matrix", "ROC & PR", "Calibration", "Per class", "Misclassified", "Slices",
+                       "Downloads")
+REGRESSION_TABS = ("Predicted vs true", "Downloads")
+TAB_KEY = "eval_tab"
+
+
+def _open_tab(labels: tuple[str, ...]):
+    """Tabs that run only the selected tab's content (so a slider move redraws one chart, not five)."""
+    for label, tab in zip(labels, st.tabs(list(labels), key=TAB_KEY, on_change="rerun")):
+        if tab.open:
+            return label, tab
+    return labels[0], None
+
+
 def regression_panels(prepared, report: EvaluationReport) -> None:
-    tab_fit, tab_dl = st.tabs(["Predicted vs true", "Downloads"])
-    with tab_fit:
-        st.plotly_chart(charts.residual_figure(prepared.y_true.astype(float), prepared.y_pred.astype(float)),
-                        config=PLOTLY_CONFIG, key="fit_chart")
-    with tab_dl:
-        downloads(report)
+    label, tab = _open_tab(REGRESSION_TABS)
+    if tab is None:
+        return
+    with tab:
+        if label == "Predicted vs true":
+            st.plotly_chart(charts.residual_figure(prepared.y_true.astype(float), prepared.y_pred.astype(float)),
+                            config=PLOTLY_CONFIG, key="fit_chart")
+        else:
+            downloads(report)
 
 
 def classification_panels(predictions: Predictions, prepared: Prepared, report: EvaluationReport) -> None:
-    tabs = st.tabs(["Confusion matrix", "ROC & PR", "Calibration", "Per class", "Misclassified", "Slices",
-                    "Downloads"])
-    with tabs[0]:
-        confusion_panel(report)
-    with tabs[1]:
-        curve_panels(report)
-    with tabs[2]:
-        calibration_panel(report)
-    with tabs[3]:
-        per_class_table(report)
-    with tabs[4]:
-        misclassified_panel(predictions.frame, prepared, report)
-    with tabs[5]:
-        slices_panel(predictions.frame, predictions.other_columns, prepared, report)
-    with tabs[6]:
-        downloads(report)
+    label, tab = _open_tab(CLASSIFICATION_TABS)
+    if tab is None:
+        return
+    render = {
+        "Confusion matrix": lambda: confusion_panel(report),
+        "ROC & PR": lambda: curve_panels(report),
+        "Calibration": lambda: calibration_panel(report),
+        "Per class": lambda: per_class_table(report),
+        "Misclassified": lambda: misclassified_panel(predictions.frame, prepared, report),
+        "Slices": lambda: slices_panel(predictions.frame, predictions.other_columns, prepared, report),
+        "Downloads": lambda: downloads(report),
+    }
+    with tab:
+        render[label]()

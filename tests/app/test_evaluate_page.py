@@ -28,6 +28,12 @@ def _upload(at: AppTest, data: bytes, name: str = "preds.csv") -> AppTest:
     return at
 
 
+def _open(at: AppTest, tab: str) -> AppTest:
+    """Select a results tab (only the open tab's content runs)."""
+    at.session_state["eval_tab"] = tab
+    return at.run()
+
+
 def _table(at: AppTest, first_column: str) -> pd.DataFrame:
     """The dataframe on screen whose first column is ``first_column``."""
     tables = [d.value for d in at.dataframe if list(d.value.columns)[:1] == [first_column]]
@@ -92,13 +98,13 @@ def test_multiclass_per_class_table_and_misclassified_cells():
     at = _app()
     at.radio(key="eval_source").set_value("Try a sample").run()
     at.selectbox(key="eval_sample").set_value("Digits (10 classes, logistic regression)").run()
-    table = _table(at, "class")
+    table = _table(_open(at, "Per class"), "class")
     assert list(table["class"]) == [str(i) for i in range(10)]
     frame = pd.read_csv(ROOT / "evalcore/samples/digits.csv")
     pred = frame[[f"prob_{k}" for k in range(10)]].to_numpy().argmax(axis=1)
     expected = skm.precision_score(frame["y_true"], pred, average=None)
     np.testing.assert_allclose(table["precision"], expected, atol=1e-9)
-    cells = at.selectbox(key="mis_cell")
+    cells = _open(at, "Misclassified").selectbox(key="mis_cell")
     cells.set_value(cells.options[1]).run()
     shown = _table(at, "row")
     assert (shown["true"] != shown["predicted"]).all()
@@ -118,7 +124,7 @@ def test_manual_column_mapping_and_label_with_markup_is_text():
 
 
 def test_downloads_are_formula_safe_and_valid_json():
-    at = _upload(_app(), binary_csv(500))
+    at = _open(_upload(_app(), binary_csv(500)), "Slices")
     at.selectbox(key="slice_col").set_value("site").run()
     slices = _table(at, "group")
     assert set(slices["group"]) == {"north", "south", "=cmd|' /C calc'!A0"}
