@@ -99,7 +99,9 @@ def mean_interval(values: np.ndarray, confidence: float, rng: np.random.Generato
     if n < 2:
         return mean, np.nan, np.nan, "undefined (one row)"
     if n >= SMALL_N:
-        half = z_value(confidence) * float(values.std(ddof=1)) / np.sqrt(n)
+        # variance from one dot product: no N-sized temporary (values here are losses of order 1)
+        variance = max(float(np.dot(values, values)) / n - mean * mean, 0.0) * n / (n - 1)
+        half = z_value(confidence) * np.sqrt(variance) / np.sqrt(n)
         return mean, mean - half, mean + half, "normal approximation"
     idx = rng.integers(0, n, size=(n_resamples, n))
     low, high = percentile_interval(values[idx].mean(axis=1), confidence)

@@ -121,8 +121,11 @@ def per_row_log_loss(onehot: np.ndarray, p: np.ndarray) -> np.ndarray:
 def binary_log_losses(is_pos: np.ndarray, p_pos: np.ndarray) -> np.ndarray:
     """Per-row cross-entropy for a binary score, the same clipping as scikit-learn's two-column form."""
     eps = np.finfo(p_pos.dtype).eps
-    chosen = np.where(is_pos, p_pos, 1 - p_pos)
-    return -np.log(np.clip(chosen, eps, 1 - eps))
+    chosen = np.subtract(1, p_pos)  # one array, then everything in place
+    np.copyto(chosen, p_pos, where=is_pos)
+    np.clip(chosen, eps, 1 - eps, out=chosen)
+    np.log(chosen, out=chosen)
+    return np.negative(chosen, out=chosen)
 
 
 def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None, y_pred="deprecated"):

@@ -343,14 +343,19 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
     with ThreadPoolExecutor(max_workers=1) as pool:  # the sort runs while the losses are computed
         future = pool.submit(binary_counts, is_pos, score)
         if score.min() >= 0 and score.max() <= 1:
-            s.metrics.update(_loss_estimates(binary_log_losses(is_pos, score), (is_pos - score) ** 2, defs,
-                                             confidence, rng, n_resamples))
-            s.calibration.append(display.calibration(classes[pos], is_pos, score))
+            squared = np.subtract(is_pos, score)
+            squared *= squared
+            s.metrics.update(_loss_estimates(binary_log_losses(is_pos, score), squared, defs, confidence, rng,
+                                             n_resamples))
+            bins = display.probability_bins(score)
+            hist = display.score_histogram(classes[pos], score, list(classes), codes_true, bins)
+            s.calibration.append(display.calibration(classes[pos], score, bins, hist.counts[classes[pos]]))
             s.clipping = CLIPPING
         else:
             warnings.append("Scores lie outside [0, 1], so they are treated as ranking scores: log loss, "
                             "Brier score and calibration need probabilities and are not shown.")
-        s.histograms.append(display.score_histogram(classes[pos], score, list(classes), codes_true))
+            hist = display.score_histogram(classes[pos], score, list(classes), codes_true)
+        s.histograms.append(hist)
         c = future.result()
     s.counts = (c,)
     dl = delong_from_counts(c)
@@ -409,9 +414,10 @@ def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, d
     s.clipping = CLIPPING
     for i in range(k):
         column = np.ascontiguousarray(proba[:, i])
-        is_i = codes_true == i
-        s.calibration.append(display.calibration(classes[i], is_i, column))
-        s.histograms.append(display.score_histogram(classes[i], column, [classes[i], "other classes"], ~is_i))
+        bins = display.probability_bins(column)
+        hist = display.score_histogram(classes[i], column, [classes[i], "other classes"], codes_true != i, bins)
+        s.calibration.append(display.calibration(classes[i], column, bins, hist.counts[classes[i]]))
+        s.histograms.append(hist)
 
 
 def _score_state(task, classes, pos, codes_true, codes_pred, bin_score, proba, warnings, confidence,
