@@ -81,8 +81,9 @@ class Predictions:
         kw: dict = {"y_true": self.y_true, "y_pred": self.y_pred, "y_score": self.score}
         if self.task == "regression":
             kw["task"] = "regression"
-            kw["y_true"] = _to_float(self.y_true, self.mapping.y_true)
-            kw["y_pred"] = _to_float(self.y_pred, self.mapping.y_pred)
+            comma = bool(self.frame.attrs.get("decimal_comma"))
+            kw["y_true"] = _to_float(self.y_true, self.mapping.y_true, comma)
+            kw["y_pred"] = _to_float(self.y_pred, self.mapping.y_pred, comma)
         elif self.classes is not None:
             kw["labels"] = list(self.classes)
         return kw
@@ -260,6 +261,16 @@ def _find(columns: list[str], candidates: tuple[str, ...]) -> str | None:
     return None
 
 
+def class_of_column(column: str) -> str:
+    """The class a probability column is for: the name after prob_/proba_/p_/score_ (else the whole name).
+
+    >>> class_of_column("prob_cat"), class_of_column("Proba:dog"), class_of_column("cat")
+    ('cat', 'dog', 'cat')
+    """
+    m = PROB_PREFIX.match(column.strip())
+    return m.group(1) if m else column
+
+
 def detect_columns(columns: list[str]) -> ColumnMap:
     """Guess the roles from column names.
 
@@ -280,23 +291,32 @@ def detect_columns(columns: list[str]) -> ColumnMap:
     return ColumnMap(y_true, y_pred, score, probabilities)
 
 
+def parse_numbers(s: pd.Series, decimal_comma: bool = False) -> np.ndarray:
+    """Cells as float64, NaN where a cell is not a number. Decimal commas only for ``;`` files.
+
+    >>> parse_numbers(pd.Series(["1,5", " 2 ", "x"]), decimal_comma=True).tolist()
+    [1.5, 2.0, nan]
+    """
+    if s.dtype.kind == "f":
+        return s.to_numpy(dtype=np.float64)
+    text = s.astype("str").str.strip()
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+
+
 def _numeric_column(frame: pd.DataFrame, col: str) -> np.ndarray:
     """A score column as float64; text, blanks, NaN and infinity are errors naming the rows."""
-    s = frame[col]
-    if s.dtype.kind == "f":
-        values = s.to_numpy(dtype=np.float64)
-    else:
-        text = s.astype("str").str.strip()
-        if frame.attrs.get("decimal_comma"):
-            text = text.str.replace(",", ".", regex=False)
-        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(np.isnan(values) & ~text.str.lower().isin(["nan"]).to_numpy())
-        if bad.size:
-            examples = preview([repr(v) for v in s.iloc[bad[:3]].tolist()], 3)
-            raise input_error(f"numbers in score column '{col}'", f"text or blanks in rows {preview(bad + 1)} "
-                              f"(e.g. {examples})", "fix those cells or map another column as the score")
+    values = parse_numbers(frame[col], bool(frame.attrs.get("decimal_comma")))
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
+        cells = frame[col].iloc[bad]
+        literal_nan = cells.astype("str").str.strip().str.lower().isin(["nan", "inf", "-inf", "+inf"]).to_numpy()
+        if not literal_nan.all():
+            text_rows = bad[~literal_nan]
+            examples = preview([repr(v) for v in frame[col].iloc[text_rows[:3]].tolist()], 3)
+            raise input_error(f"numbers in score column '{col}'", f"text or blanks in rows {preview(text_rows + 1)} "
+                              f"(e.g. {examples})", "fix those cells or map another column as the score")
         raise input_error(f"finite numbers in score column '{col}'", f"NaN or infinity in rows {preview(bad + 1)}",
                           "fill or drop those rows")
     return values
@@ -311,11 +331,10 @@ def _label_column(frame: pd.DataFrame, col: str, role: str) -> pd.Series:
     return s.str.strip() if s.str.contains(r"^\s|\s$", regex=True).any() else s
 
 
-def _to_float(s: pd.Series | None, col: str | None) -> np.ndarray | None:
+def _to_float(s: pd.Series | None, col: str | None, decimal_comma: bool) -> np.ndarray | None:
     if s is None:
         return None
-    values = pd.to_numeric(s.str.replace(",", ".", regex=False) if s.dtype != float else s, errors="coerce")
-    values = values.to_numpy(dtype=np.float64)
+    values = parse_numbers(s, decimal_comma)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raise input_error(f"numbers in column '{col}' for a regression task", f"other values in rows "
@@ -324,12 +343,8 @@ def _to_float(s: pd.Series | None, col: str | None) -> np.ndarray | None:
 
 
 def _looks_continuous(s: pd.Series, decimal_comma: bool) -> bool:
-    text = s.str.replace(",", ".", regex=False) if decimal_comma else s
-    values = pd.to_numeric(text, errors="coerce")
-    if values.isna().any():
-        return False
-    arr = values.to_numpy(dtype=np.float64)
-    return bool(np.any(np.mod(arr, 1) != 0))
+    values = parse_numbers(s, decimal_comma)
+    return bool(np.isfinite(values).all() and np.any(np.mod(values, 1) != 0))
 
 
 def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> Predictions:

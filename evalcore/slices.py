@@ -38,12 +38,10 @@ def metrics_by_group(prepared: Prepared, groups, threshold: float | None, max_gr
     for g, name in enumerate(names):
         mask = codes == g
         cm = confusion_counts(prepared.codes_true[mask], pred[mask], k)
-        point = iv.count_metrics(cm[None].astype(float), prepared.pos)
-        boot = iv.count_metrics(iv.multinomial_resample(cm, prepared.n_resamples, rng), prepared.pos)
+        est = iv.count_intervals(cm, prepared.pos, prepared.confidence, prepared.n_resamples, rng)
         row = {"group": name, "rows": int(mask.sum())}
         for label, key in (("Accuracy", "accuracy"), ("F1", "f1")):
-            low, high = iv.percentile_interval(boot[key], prepared.confidence)
-            row[label], row[f"{label} low"], row[f"{label} high"] = float(point[key][0]), float(low), float(high)
+            row[label], row[f"{label} low"], row[f"{label} high"] = (float(x) for x in est[key])
         if prepared.has_threshold:
             d = delong_from_counts(binary_counts(prepared.codes_true[mask] == prepared.pos, prepared.score[mask]))
             low, high = iv.normal_interval(d.auc, d.variance, prepared.confidence, 0.0, 1.0)

@@ -10,7 +10,7 @@ from evalcore import charts
 from evalcore.export import frame_to_csv, report_to_csv, report_to_json
 from evalcore.metrics.evaluation import Prepared
 from evalcore.metrics.report import EvaluationReport
-from evalcore.predictions import ColumnMap, Predictions, detect_columns
+from evalcore.predictions import ColumnMap, Predictions, class_of_column, detect_columns
 from evalcore.samples import SAMPLES
 from evalcore.slices import metrics_by_group
 from ui.cache import Source, evaluation_of
@@ -59,15 +59,8 @@ def column_mapping(columns: list[str], file_key: str) -> ColumnMap:
             default = list(detected.probabilities.values())
             chosen = st.multiselect("Probability columns (column name after prob_ is the class)", columns,
                                     default=default, key=f"map_probs_{file_key}")
-            probabilities = {_class_of(c): c for c in chosen}
+            probabilities = {class_of_column(c): c for c in chosen}
     return ColumnMap(None if y_true == NONE else y_true, None if y_pred == NONE else y_pred, score, probabilities)
-
-
-def _class_of(column: str) -> str:
-    for prefix in ("prob_", "proba_", "probability_", "p_", "score_", "prob:", "proba:"):
-        if column.lower().startswith(prefix):
-            return column[len(prefix):]
-    return column
 
 
 def _describe(m: ColumnMap) -> str:

@@ -91,6 +91,19 @@ def count_metrics(cms: np.ndarray, pos: int | None, zero_division: float = 0.0) 
     return out
 
 
+def count_intervals(cm: np.ndarray, pos: int | None, confidence: float, n_resamples: int,
+                    rng: np.random.Generator) -> dict[str, tuple]:
+    """(value, low, high) of every count metric of a confusion matrix; per-class keys hold arrays.
+
+    >>> est = count_intervals(np.array([[40, 10], [5, 45]]), 1, 0.95, 500, np.random.default_rng(0))
+    >>> round(float(est["accuracy"][0]), 2), bool(est["accuracy"][1] < 0.85 < est["accuracy"][2])
+    (0.85, True)
+    """
+    point = count_metrics(cm[None].astype(np.float64), pos)
+    boot = count_metrics(multinomial_resample(cm, n_resamples, rng), pos)
+    return {key: (point[key][0], *percentile_interval(boot[key], confidence)) for key in point}
+
+
 def mean_interval(values: np.ndarray, confidence: float, rng: np.random.Generator,
                   n_resamples: int = 1000) -> tuple[float, float, float, str]:
     """Mean of per-row values with an interval: normal approximation, or row bootstrap for small N."""

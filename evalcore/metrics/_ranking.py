@@ -80,9 +80,9 @@ class CurveCounts:
 PARALLEL_SORT_MIN = 1_000_000  # below this, one sort is faster than two half sorts and a merge
 
 
-def _sort_in_place(key: np.ndarray) -> np.ndarray:
+def _sort_in_place(key: np.ndarray, parallel: bool = True) -> np.ndarray:
     """Value sort; large arrays sort their halves on two threads (numpy frees the GIL) and merge them."""
-    if key.shape[0] < PARALLEL_SORT_MIN or (os.cpu_count() or 1) < 2:
+    if not parallel or key.shape[0] < PARALLEL_SORT_MIN or (os.cpu_count() or 1) < 2:
         key.sort()
         return key
     half = key.shape[0] // 2
@@ -91,7 +91,7 @@ def _sort_in_place(key: np.ndarray) -> np.ndarray:
     return np.sort(key, kind="stable")  # timsort finds the two sorted runs: a linear merge
 
 
-def _packed_counts(is_pos: np.ndarray, score: np.ndarray) -> CurveCounts:
+def _packed_counts(is_pos: np.ndarray, score: np.ndarray, parallel: bool = True) -> CurveCounts:
     """Unweighted, non-negative scores: one uint64 value sort with the label in bit 0.
 
     After the sort, equal scores are adjacent; a group ends where two neighbouring keys differ in more
@@ -103,7 +103,7 @@ def _packed_counts(is_pos: np.ndarray, score: np.ndarray) -> CurveCounts:
     key <<= _ONE
     key |= is_pos
     unsorted = key
-    key = _sort_in_place(key)
+    key = _sort_in_place(key, parallel)
     n = key.shape[0]
     label = key.view(np.uint8)[::8] if sys.byteorder == "little" else (key & _ONE).astype(np.uint8)
     positives_so_far = np.cumsum(label & 1, dtype=np.float64)
@@ -132,7 +132,11 @@ def _packed_counts(is_pos: np.ndarray, score: np.ndarray) -> CurveCounts:
     np.subtract(n_pos, pos_at_end[:-1], out=tps[1:])
     fps = np.subtract(n, rows_below, out=rows_below)
     fps -= tps
-    return CurveCounts(values[::-1].astype(score.dtype, copy=False), tps[::-1], fps[::-1])
+    counts = CurveCounts(values[::-1].astype(score.dtype, copy=False), tps[::-1], fps[::-1])
+    if ends is None:  # one row per score: the steps are the label bits themselves (saves two diffs)
+        p = (label & 1)[::-1].astype(np.float64)
+        counts.__dict__["steps"] = (p, np.subtract(1.0, p))
+    return counts
 
 
 def _sorted_counts(is_pos: np.ndarray, score: np.ndarray, weight: np.ndarray | None) -> CurveCounts:
@@ -165,26 +169,32 @@ def _from_ascending(values, pos_per_value, neg_per_value, dtype) -> CurveCounts:
     return CurveCounts(values[::-1].astype(dtype, copy=False), tps, fps)
 
 
-def binary_counts(is_pos: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None) -> CurveCounts:
-    """Counts of positives/negatives at or above each distinct score."""
+def binary_counts(is_pos: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None,
+                  parallel: bool = True) -> CurveCounts:
+    """Counts of positives/negatives at or above each distinct score.
+
+    ``parallel=False`` keeps the sort on the calling thread (for callers that already run one class per thread).
+    """
     is_pos = np.asarray(is_pos, dtype=bool)
     if weight is None and score.dtype.kind in "fiu" and score.shape[0] and score.min() >= 0 \
             and (score.dtype.kind == "f" or score.max() < 2 ** 53):
-        return _packed_counts(is_pos, score)
+        return _packed_counts(is_pos, score, parallel)
     return _sorted_counts(is_pos, score, weight)
 
 
-def per_class_counts(codes: np.ndarray, scores: np.ndarray, columns, weight=None) -> list[CurveCounts]:
-    """One-vs-rest counts for each requested column, two columns at a time (numpy's sort frees the GIL)."""
-
-    def one(k):
-        return binary_counts(codes == k, np.ascontiguousarray(scores[:, k]), weight)
-
+def per_column(fn, columns, n_rows: int) -> list:
+    """``fn(k)`` for each column, two at a time on threads when the data is large (numpy frees the GIL)."""
     columns = list(columns)
-    if len(columns) > 1 and scores.shape[0] > 200_000:
+    if len(columns) > 1 and n_rows > 200_000 and (os.cpu_count() or 1) > 1:
         with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 2)) as pool:
-            return list(pool.map(one, columns))
-    return [one(k) for k in columns]
+            return list(pool.map(fn, columns))
+    return [fn(k) for k in columns]
+
+
+def per_class_counts(codes: np.ndarray, scores: np.ndarray, columns, weight=None) -> list[CurveCounts]:
+    """One-vs-rest counts for each requested column."""
+    return per_column(lambda k: binary_counts(codes == k, np.ascontiguousarray(scores[:, k]), weight,
+                                              parallel=False), columns, scores.shape[0])
 
 
 # ---------------------------------------------------------------- curves from counts

@@ -30,7 +30,7 @@ from evalcore.metrics._ranking import (
     average_precision_from_counts,
     binary_counts,
     delong_from_counts,
-    per_class_counts,
+    per_column,
 )
 from evalcore.metrics._validation import (
     as_array,
@@ -158,27 +158,23 @@ class Prepared:
         if self.has_threshold and use_threshold is None and self.codes_pred is None:
             use_threshold = 0.5
         cm = self.confusion_at(use_threshold)
-        rng = np.random.default_rng(self.random_state)
-        point = iv.count_metrics(cm[None].astype(np.float64), self.pos)
-        boot = iv.count_metrics(iv.multinomial_resample(cm, self.n_resamples, rng), self.pos)
+        est = iv.count_intervals(cm, self.pos, self.confidence, self.n_resamples,
+                                 np.random.default_rng(self.random_state))
         method = f"bootstrap over confusion-matrix cells ({self.n_resamples} multinomial resamples)"
         avg = "binary" if self.task == "binary" else "macro"
         defs = definitions(avg, self.classes[self.pos] if self.pos is not None else None)
         metrics: dict[str, Estimate] = {}
         for name, key in (("Accuracy", "accuracy"), ("Precision", "precision"), ("Recall", "recall"),
                           ("F1", "f1"), ("MCC", "mcc"), ("Balanced accuracy", "balanced_accuracy")):
-            low, high = iv.percentile_interval(boot[key], self.confidence)
-            metrics[name] = Estimate(float(point[key][0]), float(low), float(high), method, defs[name])
+            value, low, high = est[key]
+            metrics[name] = Estimate(float(value), float(low), float(high), method, defs[name])
         metrics.update(self.score_metrics)
         per_class = []
         support = cm.sum(axis=1)
         predicted = cm.sum(axis=0)
         for i, label in enumerate(self.classes):
-            row = {}
-            for key in ("precision", "recall", "f1"):
-                values = boot[f"{key}_per_class"][:, i]
-                low, high = iv.percentile_interval(values, self.confidence)
-                row[key] = Estimate(float(point[f"{key}_per_class"][0, i]), float(low), float(high), method)
+            row = {key: Estimate(*(float(a[i]) for a in est[f"{key}_per_class"]), method)
+                   for key in ("precision", "recall", "f1")}
             per_class.append(ClassStats(label, row["precision"], row["recall"], row["f1"], int(support[i]),
                                         int(predicted[i])))
         if use_threshold is not None:
@@ -373,51 +369,75 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
     s.best = display.best_thresholds(c)
 
 
+@dataclass(frozen=True)
+class _ClassResult:
+    """One class's one-vs-rest share of a multiclass evaluation."""
+
+    counts: CurveCounts
+    auc: float
+    auc_variance: float
+    ap: float
+    ap_half_width: float
+    curves: ClassCurves
+    calibration: Calibration | None
+    histogram: ScoreHistogram | None
+
+
+def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confidence: float, n_resamples: int,
+               seed: int) -> _ClassResult:
+    """Everything about class i against the rest: one sort, DeLong, AP with interval, chart data."""
+    column = np.ascontiguousarray(proba[:, i])
+    c = binary_counts(codes_true == i, column, parallel=False)
+    dl = delong_from_counts(c)
+    ap = average_precision_from_counts(c)
+    lo_ap, hi_ap = iv.average_precision_interval(c, ap, confidence, n_resamples, np.random.default_rng([seed, i]))
+    calibration = histogram = None
+    if probabilistic:
+        bins = display.probability_bins(column)
+        histogram = display.score_histogram(classes[i], column, [classes[i], "other classes"], codes_true != i,
+                                            bins)
+        calibration = display.calibration(classes[i], column, bins, histogram.counts[classes[i]])
+    return _ClassResult(c, dl.auc, dl.variance, ap, (hi_ap - lo_ap) / 2,
+                        display.class_curves(classes[i], c, dl.auc, ap), calibration, histogram)
+
+
 def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, defs, confidence, n_resamples,
-                       rng) -> None:
+                       rng, seed: int) -> None:
     k = len(classes)
-    s.counts = tuple(per_class_counts(codes_true, proba, range(k)))
-    aucs, auc_vars, aps, ap_half = [], [], [], []
-    for i, c in enumerate(s.counts):
-        dl = delong_from_counts(c)
-        ap = average_precision_from_counts(c)
-        s.curves.append(display.class_curves(classes[i], c, dl.auc, ap))
-        aucs.append(dl.auc)
-        auc_vars.append(dl.variance)
-        aps.append(ap)
-        lo_ap, hi_ap = iv.average_precision_interval(c, ap, confidence, n_resamples, rng)
-        ap_half.append((hi_ap - lo_ap) / 2)
-    present = [i for i, c in enumerate(s.counts) if c.n_pos > 0 and c.n_neg > 0]
+    probabilistic = bool(proba.min() >= 0 and proba.max() <= 1)
+    results = per_column(lambda i: _one_class(i, classes, codes_true, proba, probabilistic, confidence,
+                                              n_resamples, seed), range(k), proba.shape[0])
+    s.counts = tuple(r.counts for r in results)
+    s.curves = [r.curves for r in results]
+    present = [r for r in results if r.counts.n_pos > 0 and r.counts.n_neg > 0]
     if present:
-        m_auc = float(np.mean([aucs[i] for i in present]))
-        var = float(np.sum([auc_vars[i] for i in present])) / len(present) ** 2
+        m_auc = float(np.mean([r.auc for r in present]))
+        var = float(np.sum([r.auc_variance for r in present])) / len(present) ** 2
         low, high = iv.normal_interval(m_auc, var, confidence, 0.0, 1.0)
         s.metrics["ROC AUC"] = Estimate(m_auc, low, high, "DeLong per class, combined as independent",
                                         defs["ROC AUC"])
-        m_ap = float(np.mean([aps[i] for i in present]))
-        half = float(np.sqrt(np.nansum(np.square([ap_half[i] for i in present])))) / len(present)
+        m_ap = float(np.mean([r.ap for r in present]))
+        half = float(np.sqrt(np.nansum(np.square([r.ap_half_width for r in present])))) / len(present)
         s.metrics["Average precision"] = Estimate(m_ap, max(0.0, m_ap - half), min(1.0, m_ap + half),
                                                   "bootstrap over score bins per class, combined as independent",
                                                   defs["Average precision"])
     if len(present) < k:
-        absent = [classes[i] for i in range(k) if i not in present]
+        absent = [classes[i] for i, r in enumerate(results) if r not in present]
         warnings.append(f"Class(es) {preview(absent)} never occur in the true labels: their ROC AUC and "
                         f"average precision are undefined and left out of the macro averages.")
-    if proba.min() < 0 or proba.max() > 1:
+    if not probabilistic:
         warnings.append("Probability columns hold values outside [0, 1]: log loss and Brier are not shown.")
         return
     eps = np.finfo(np.float64).eps
     p_true = proba[np.arange(len(codes_true)), codes_true]
     squared = np.einsum("ij,ij->i", proba, proba) - 2 * p_true + 1  # sum over classes of (onehot - p)²
-    s.metrics.update(_loss_estimates(-np.log(np.clip(p_true, eps, 1 - eps)), squared, defs, confidence, rng,
+    np.clip(p_true, eps, 1 - eps, out=p_true)
+    np.log(p_true, out=p_true)
+    s.metrics.update(_loss_estimates(np.negative(p_true, out=p_true), squared, defs, confidence, rng,
                                      n_resamples))
     s.clipping = CLIPPING
-    for i in range(k):
-        column = np.ascontiguousarray(proba[:, i])
-        bins = display.probability_bins(column)
-        hist = display.score_histogram(classes[i], column, [classes[i], "other classes"], codes_true != i, bins)
-        s.calibration.append(display.calibration(classes[i], column, bins, hist.counts[classes[i]]))
-        s.histograms.append(hist)
+    s.calibration = [r.calibration for r in results]
+    s.histograms = [r.histogram for r in results]
 
 
 def _score_state(task, classes, pos, codes_true, codes_pred, bin_score, proba, warnings, confidence,
@@ -428,7 +448,8 @@ def _score_state(task, classes, pos, codes_true, codes_pred, bin_score, proba, w
     if bin_score is not None:
         _binary_scores(s, classes, pos, codes_true, bin_score, warnings, defs, confidence, n_resamples, rng)
     elif proba is not None:
-        _multiclass_scores(s, classes, codes_true, proba, warnings, defs, confidence, n_resamples, rng)
+        _multiclass_scores(s, classes, codes_true, proba, warnings, defs, confidence, n_resamples, rng,
+                           random_state + 2)
     return Prepared(task, classes, pos, codes_true, codes_pred, bin_score, proba, s.counts, s.metrics,
                     tuple(s.curves), tuple(s.calibration), tuple(s.histograms), s.best, tuple(warnings), confidence,
                     n_resamples, random_state, s.clipping, argmax_predictions=argmax)
@@ -502,7 +523,4 @@ def evaluate(y_true, y_pred=None, y_score=None, *, labels=None, pos_label=None, 
     """
     prepared = prepare(y_true, y_pred, y_score, labels=labels, pos_label=pos_label, confidence=confidence,
                        n_resamples=n_resamples, random_state=random_state, task=task)
-    if threshold is None and isinstance(prepared, Prepared) and prepared.has_threshold and \
-            prepared.codes_pred is None:
-        threshold = 0.5
     return prepared.report(threshold)

@@ -108,3 +108,14 @@ def test_file_object_upload():
     buf = io.BytesIO(b"y_true,y_pred\na,a\nb,a\n")
     buf.name = "upload.csv"
     assert read_predictions(buf).n_rows == 2
+
+
+def test_decimal_comma_only_in_semicolon_files():
+    """A quoted "1,000" in a comma-separated file is not the number 1.0 (it was read so before)."""
+    p = read_predictions(b'y_true;y_pred\n1,5;1,25\n2,0;2,5\n3,5;3,0\n', name="dc.csv")
+    assert p.task == "regression"
+    assert evaluate(**p.evaluate_kwargs()).metrics["MAE"].value == pytest.approx((0.25 + 0.5 + 0.5) / 3)
+    p = read_predictions(b'y_true,y_pred\n"1,000",1.4\n2.0,2.5\n3.5,3.0\n', name="thousands.csv")
+    with pytest.raises(InputError) as info:
+        evaluate(**p.evaluate_kwargs())
+    assert "y_true" in str(info.value) and "rows 1" in str(info.value)
