@@ -94,39 +94,35 @@ def _sort_in_place(key: np.ndarray, parallel: bool = True) -> np.ndarray:
 def _packed_counts(is_pos: np.ndarray, score: np.ndarray, parallel: bool = True) -> CurveCounts:
     """Unweighted, non-negative scores: one uint64 value sort with the label in bit 0.
 
-    After the sort, equal scores are adjacent; a group ends where two neighbouring keys differ in more
-    than the label bit. Positives at or above each score come from a running count of the label bit.
+    After the sort, equal scores are adjacent; a group of equal scores ends where the score bits
+    (``key >> 1``) change. Positives at or above each score come from a running count of the label bit.
     """
     s = score.astype(np.float64, copy=True)
     s += 0.0  # turns -0.0 into +0.0 so the sign bit is free
     key = s.view(np.uint64)
     key <<= _ONE
     key |= is_pos
-    unsorted = key
     key = _sort_in_place(key, parallel)
     n = key.shape[0]
     label = key.view(np.uint8)[::8] if sys.byteorder == "little" else (key & _ONE).astype(np.uint8)
     positives_so_far = np.cumsum(label & 1, dtype=np.float64)
     n_pos = positives_so_far[-1]
+    values = key >> _ONE  # the score bits, sorted; equal scores are adjacent
     group_end = np.empty(n, dtype=bool)
     group_end[-1] = True
-    scratch = unsorted[:-1] if unsorted is not key else None  # the pre-merge buffer is free again
-    np.greater(np.bitwise_xor(key[1:], key[:-1], out=scratch), _ONE, out=group_end[:-1])
-    del scratch, unsorted
+    np.not_equal(values[1:], values[:-1], out=group_end[:-1])
     if group_end.all():  # every score distinct: no gathering needed
         ends = None
-        values = (key >> _ONE).view(np.float64)
         pos_at_end = positives_so_far
         rows_below = np.arange(n, dtype=np.float64)
     else:
         ends = np.flatnonzero(group_end)
-        values = key[ends]
-        values >>= _ONE
-        values = values.view(np.float64)
+        values = values[ends]
         pos_at_end = positives_so_far[ends]
         rows_below = np.empty(ends.shape[0])
         rows_below[0] = 0
         rows_below[1:] = ends[:-1] + 1
+    values = values.view(np.float64)
     tps = np.empty(pos_at_end.shape[0])  # positives scoring >= each value (ascending values)
     tps[0] = n_pos
     np.subtract(n_pos, pos_at_end[:-1], out=tps[1:])
