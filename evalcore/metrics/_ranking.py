@@ -205,21 +205,17 @@ def roc_from_counts(c: CurveCounts, drop_intermediate: bool = True, warn: bool =
     tps = np.concatenate(([0.0], tps))
     fps = np.concatenate(([0.0], fps))
     thr = np.concatenate(([np.inf], thr.astype(np.float64)))
-    if fps[-1] <= 0:
+    return _rate(fps, "negative", "false", warn), _rate(tps, "positive", "true", warn), thr
+
+
+def _rate(cumulative: np.ndarray, kind: str, which: str, warn: bool) -> np.ndarray:
+    """Cumulative counts as a rate; NaN (with scikit-learn's warning) when the class is absent."""
+    if cumulative[-1] <= 0:
         if warn:
-            warnings.warn("No negative samples in y_true, false positive value should be meaningless",
-                          UndefinedMetricWarning, stacklevel=3)
-        fpr = np.full(fps.shape, np.nan)
-    else:
-        fpr = fps / fps[-1]
-    if tps[-1] <= 0:
-        if warn:
-            warnings.warn("No positive samples in y_true, true positive value should be meaningless",
-                          UndefinedMetricWarning, stacklevel=3)
-        tpr = np.full(tps.shape, np.nan)
-    else:
-        tpr = tps / tps[-1]
-    return fpr, tpr, thr
+            warnings.warn(f"No {kind} samples in y_true, {which} positive value should be meaningless",
+                          UndefinedMetricWarning, stacklevel=4)
+        return np.full(cumulative.shape, np.nan)
+    return cumulative / cumulative[-1]
 
 
 def pr_from_counts(c: CurveCounts, drop_intermediate: bool = False, warn: bool = True):
