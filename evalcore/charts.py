@@ -36,6 +36,21 @@ def _color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+def _cell_text_plan(k: int) -> tuple[int, int]:
+    """(text lines per cell, pixels per row) that stay readable for k classes; details are on hover.
+
+    >>> _cell_text_plan(2), _cell_text_plan(10), _cell_text_plan(50)
+    ((3, 70), (2, 44), (0, 20))
+    """
+    if k <= 6:
+        return 3, 70
+    if k <= 15:
+        return 2, 44
+    if k <= 30:
+        return 1, 26
+    return 0, 20
+
+
 def confusion_matrix_figure(cm: np.ndarray, classes, normalize: str = "none") -> go.Figure:
     """Heatmap of counts with row % (recall) and column % (precision) in every cell.
 
@@ -48,16 +63,20 @@ def confusion_matrix_figure(cm: np.ndarray, classes, normalize: str = "none") ->
         col = np.nan_to_num(cm / cm.sum(axis=0, keepdims=True))
     z = {"true": row, "pred": col}.get(normalize, cm)
     labels = [str(c) for c in classes]
-    small = k <= 12
-    text = [[(f"{int(cm[i, j]):,}<br>{row[i, j]:.0%} of row<br>{col[i, j]:.0%} of col" if small
-              else f"{int(cm[i, j])}") for j in range(k)] for i in range(k)]
+    lines, row_px = _cell_text_plan(k)
+
+    def cell(i: int, j: int) -> str:
+        parts = [f"{int(cm[i, j]):,}", f"{row[i, j]:.0%} of row", f"{col[i, j]:.0%} of col"]
+        return "<br>".join(parts[:lines])
+
+    text = [[cell(i, j) for j in range(k)] for i in range(k)]
     hover = [[f"true {labels[i]} → predicted {labels[j]}<br>{int(cm[i, j]):,} rows<br>"
               f"{row[i, j]:.1%} of true {labels[i]}<br>{col[i, j]:.1%} of predicted {labels[j]}"
               for j in range(k)] for i in range(k)]
     fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, text=text, hovertext=hover, hoverinfo="text",
-                               texttemplate="%{text}" if k <= 30 else None, colorscale="Blues", showscale=True,
-                               textfont=dict(size=12 if small else 9), xgap=1, ygap=1))
-    side = min(900, max(380, 60 + 34 * k))
+                               texttemplate="%{text}" if lines else None, colorscale="Blues", showscale=True,
+                               textfont=dict(size=12 if lines > 1 else 10), xgap=1, ygap=1))
+    side = min(1600, max(380, 140 + row_px * k))
     _layout(fig, "Confusion matrix", "Predicted label", "True label", height=side)
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="bottom", tickangle=-45 if k > 8 else 0)
