@@ -22,7 +22,7 @@ import os
 import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
 
@@ -54,6 +54,7 @@ class CurveCounts:
     thresholds: np.ndarray
     tps: np.ndarray
     fps: np.ndarray
+    work: Scratch | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def steps(self) -> tuple[np.ndarray, np.ndarray]:
@@ -70,11 +71,50 @@ class CurveCounts:
 
     def at(self, threshold: float) -> tuple[float, float]:
         """(tp, fp) for the rule ``score >= threshold``, in O(log n)."""
-        # thresholds are descending: count of thresholds >= t
-        i = int(np.searchsorted(-self.thresholds, -threshold, side="right"))
+        # thresholds are descending; their reversed view is ascending (and contiguous, as built)
+        i = self.thresholds.shape[0] - int(np.searchsorted(self.thresholds[::-1], threshold, side="left"))
         if i == 0:
             return 0.0, 0.0
         return float(self.tps[i - 1]), float(self.fps[i - 1])
+
+
+class Scratch:
+    """Work arrays reused across one thread's one-vs-rest passes over the same number of rows.
+
+    At 10M rows every temporary is 80 MB of fresh pages, and the kernel zeroes each page on first touch
+    (measured: ~4 s of system time per 10-class evaluation without reuse). Arrays a :class:`CurveCounts`
+    built with a scratch points into stay valid until the scratch is used again.
+
+    >>> s = Scratch(4); a = s.array("x"); a is s.array("x"), s.array("x", length=2).shape
+    (True, (2,))
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+
+    def array(self, name: str, dtype=np.float64, length: int | None = None) -> np.ndarray:
+        key = (name, np.dtype(dtype).str)
+        a = self._arrays.get(key)
+        if a is None:
+            a = self._arrays[key] = np.empty(self.n, dtype)
+        return a if length is None else a[:length]
+
+    def rows(self) -> np.ndarray:
+        """0, 1, ..., n-1 as float64 (filled once)."""
+        key = ("rows", "<f8")
+        if key not in self._arrays:
+            self._arrays[key] = np.arange(self.n, dtype=np.float64)
+        return self._arrays[key]
+
+
+def _empty(scratch: Scratch | None, name: str, length: int, dtype=np.float64) -> np.ndarray:
+    return np.empty(length, dtype) if scratch is None else scratch.array(name, dtype, length)
+
+
+def temporary(c: CurveCounts) -> np.ndarray:
+    """A float64 work array as long as the curve: the scratch's when the counts have one."""
+    return _empty(c.work, "temporary", c.tps.shape[0])
 
 
 PARALLEL_SORT_MIN = 1_000_000  # below this, one sort is faster than two half sorts and a merge
@@ -91,47 +131,53 @@ def _sort_in_place(key: np.ndarray, parallel: bool = True) -> np.ndarray:
     return np.sort(key, kind="stable")  # timsort finds the two sorted runs: a linear merge
 
 
-def _packed_counts(is_pos: np.ndarray, score: np.ndarray, parallel: bool = True) -> CurveCounts:
+def _packed_counts(is_pos: np.ndarray, score: np.ndarray, parallel: bool = True,
+                   scratch: Scratch | None = None) -> CurveCounts:
     """Unweighted, non-negative scores: one uint64 value sort with the label in bit 0.
 
     After the sort, equal scores are adjacent; a group of equal scores ends where the score bits
     (``key >> 1``) change. Positives at or above each score come from a running count of the label bit.
+    With ``scratch``, every n-row array comes from it (the result points into it).
     """
-    s = score.astype(np.float64, copy=True)
-    s += 0.0  # turns -0.0 into +0.0 so the sign bit is free
-    key = s.view(np.uint64)
+    n = score.shape[0]
+    key = _empty(scratch, "key", n, np.uint64)
+    np.copyto(key.view(np.float64), score, casting="unsafe")
+    key.view(np.float64)[...] += 0.0  # turns -0.0 into +0.0 so the sign bit is free
     key <<= _ONE
     key |= is_pos
     key = _sort_in_place(key, parallel)
-    n = key.shape[0]
-    label = key.view(np.uint8)[::8] if sys.byteorder == "little" else (key & _ONE).astype(np.uint8)
-    positives_so_far = np.cumsum(label & 1, dtype=np.float64)
-    n_pos = positives_so_far[-1]
-    values = key >> _ONE  # the score bits, sorted; equal scores are adjacent
-    group_end = np.empty(n, dtype=bool)
+    label = _empty(scratch, "label", n, np.uint8)
+    np.bitwise_and(key.view(np.uint8)[::8] if sys.byteorder == "little" else key, 1, out=label,
+                   casting="unsafe")
+    key >>= _ONE  # the score bits, sorted; equal scores are adjacent
+    values = key
+    positives_below = _empty(scratch, "below", n, np.int64)  # positives strictly below each row
+    positives_below[0] = 0
+    np.cumsum(label[:-1], dtype=np.int64, out=positives_below[1:])  # int64: ~3x faster than a float cumsum
+    n_pos = float(positives_below[-1] + label[-1])
+    group_end = _empty(scratch, "group_end", n, bool)
     group_end[-1] = True
     np.not_equal(values[1:], values[:-1], out=group_end[:-1])
     if group_end.all():  # every score distinct: no gathering needed
         ends = None
-        pos_at_end = positives_so_far
-        rows_below = np.arange(n, dtype=np.float64)
+        rows_below = scratch.rows() if scratch is not None else np.arange(n, dtype=np.float64)
+        tps = np.subtract(n_pos, positives_below, out=_empty(scratch, "tps", n))  # at or above (ascending)
     else:
         ends = np.flatnonzero(group_end)
-        values = values[ends]
-        pos_at_end = positives_so_far[ends]
-        rows_below = np.empty(ends.shape[0])
-        rows_below[0] = 0
-        rows_below[1:] = ends[:-1] + 1
-    values = values.view(np.float64)
-    tps = np.empty(pos_at_end.shape[0])  # positives scoring >= each value (ascending values)
-    tps[0] = n_pos
-    np.subtract(n_pos, pos_at_end[:-1], out=tps[1:])
-    fps = np.subtract(n, rows_below, out=rows_below)
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+        values = values[starts]
+        tps = np.subtract(n_pos, positives_below[starts])
+        rows_below = starts.astype(np.float64)
+    fps = np.subtract(n, rows_below, out=_empty(scratch, "fps", tps.shape[0]))
     fps -= tps
-    counts = CurveCounts(values[::-1].astype(score.dtype, copy=False), tps[::-1], fps[::-1])
+    counts = CurveCounts(values.view(np.float64)[::-1].astype(score.dtype, copy=False), tps[::-1], fps[::-1],
+                         work=scratch)
     if ends is None:  # one row per score: the steps are the label bits themselves (saves two diffs)
-        p = (label & 1)[::-1].astype(np.float64)
-        counts.__dict__["steps"] = (p, np.subtract(1.0, p))
+        p = _empty(scratch, "p", n)
+        np.copyto(p, label[::-1])
+        counts.__dict__["steps"] = (p, np.subtract(1.0, p, out=_empty(scratch, "q", n)))
     return counts
 
 
@@ -166,15 +212,16 @@ def _from_ascending(values, pos_per_value, neg_per_value, dtype) -> CurveCounts:
 
 
 def binary_counts(is_pos: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None,
-                  parallel: bool = True) -> CurveCounts:
+                  parallel: bool = True, scratch: Scratch | None = None) -> CurveCounts:
     """Counts of positives/negatives at or above each distinct score.
 
-    ``parallel=False`` keeps the sort on the calling thread (for callers that already run one class per thread).
+    ``parallel=False`` keeps the sort on the calling thread (for callers that already run one class per thread);
+    ``scratch`` reuses its work arrays (the result is valid until the scratch is used again).
     """
     is_pos = np.asarray(is_pos, dtype=bool)
     if weight is None and score.dtype.kind in "fiu" and score.shape[0] and score.min() >= 0 \
             and (score.dtype.kind == "f" or score.max() < 2 ** 53):
-        return _packed_counts(is_pos, score, parallel)
+        return _packed_counts(is_pos, score, parallel, scratch)
     return _sorted_counts(is_pos, score, weight)
 
 
@@ -245,7 +292,7 @@ def average_precision_from_counts(c: CurveCounts) -> float:
     if c.n_pos <= 0:
         return 0.0  # no positives: precision is 0 at every step, as in scikit-learn
     p, _ = c.steps
-    precision = np.add(c.tps, c.fps)
+    precision = np.add(c.tps, c.fps, out=temporary(c))
     np.divide(c.tps, precision, out=precision)
     return float(max(0.0, np.dot(p, precision) / c.n_pos))
 
@@ -256,7 +303,7 @@ def auc_from_counts(c: CurveCounts) -> float:
     if m <= 0 or n <= 0:
         return np.nan
     p, q = c.steps
-    below = np.multiply(q, 0.5)  # negatives below each score, ties counted 1/2
+    below = np.multiply(q, 0.5, out=temporary(c))  # negatives below each score, ties counted 1/2
     below -= c.fps
     below += n
     return float(np.dot(p, below) / (m * n))
@@ -283,7 +330,7 @@ def delong_from_counts(c: CurveCounts) -> DeLong:
     p, q = c.steps
     # For a positive at this score: share of negatives below (ties 1/2). Built in place: at 10M distinct
     # scores every temporary is 80 MB of fresh pages.
-    v10 = np.multiply(q, 0.5)
+    v10 = np.multiply(q, 0.5, out=temporary(c))
     v10 -= c.fps
     v10 += n
     v10 /= n
@@ -291,8 +338,7 @@ def delong_from_counts(c: CurveCounts) -> DeLong:
     v10 -= auc
     v10 *= v10
     s10 = np.dot(p, v10) / (m - 1) if m > 1 else 0.0
-    del v10
-    v01 = np.multiply(p, -0.5)  # for a negative at this score: share of positives above (ties 1/2)
+    v01 = np.multiply(p, -0.5, out=v10)  # for a negative at this score: share of positives above (ties 1/2)
     v01 += c.tps
     v01 /= m
     v01 -= auc

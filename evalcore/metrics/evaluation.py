@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from evalcore.metrics._classification import confusion_counts
 from evalcore.metrics._probabilistic import binary_log_losses
 from evalcore.metrics._ranking import (
     CurveCounts,
+    Scratch,
     average_precision_from_counts,
     binary_counts,
     delong_from_counts,
@@ -197,6 +199,28 @@ class Prepared:
             best_thresholds=self.best_thresholds, warnings=tuple(warnings))
 
 
+ARGMAX_BLOCK = 65_536  # rows per block: a block of probabilities stays in cache
+
+
+def row_argmax(proba: np.ndarray) -> np.ndarray:
+    """The first column holding each row's maximum (int32), in blocks of rows on two threads.
+
+    numpy's row-wise argmax on a long, narrow array is slow in one call; blocks of 64k rows are ~1.6x faster
+    and numpy frees the GIL for them.
+
+    >>> row_argmax(np.array([[0.2, 0.8], [0.5, 0.5]])).tolist()
+    [1, 0]
+    """
+    out = np.empty(proba.shape[0], dtype=np.intp)
+
+    def block(start: int) -> None:
+        stop = start + ARGMAX_BLOCK
+        np.argmax(proba[start:stop], axis=1, out=out[start:stop])
+
+    per_column(block, range(0, proba.shape[0], ARGMAX_BLOCK), proba.shape[0])
+    return out.astype(np.int32)
+
+
 def _is_continuous(arr: np.ndarray) -> bool:
     return arr.dtype.kind == "f" and bool(np.any(np.mod(arr[np.isfinite(arr)], 1) != 0))
 
@@ -286,7 +310,7 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
             raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
                               "give one probability column per class")
         if score.ndim == 2:
-            sums = score.sum(axis=1)
+            sums = score @ np.ones(score.shape[1])  # BLAS: ~6x faster than sum(axis=1) on narrow rows
             off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
             if off.size:
                 warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 (first rows "
@@ -301,7 +325,7 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
                                   "add prob_<class> columns for every class")
             proba = score.astype(np.float64, copy=False)
             if codes_pred is None:
-                codes_pred = np.argmax(proba, axis=1).astype(np.int32)
+                codes_pred = row_argmax(proba)
                 argmax = True
     return _score_state(task, tuple(classes), pos, codes_true, codes_pred, bin_score, proba, warnings,
                         confidence, n_resamples, random_state, argmax)
@@ -338,22 +362,22 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
     is_pos = codes_true == pos
     with ThreadPoolExecutor(max_workers=1) as pool:  # the sort runs while the losses are computed
         future = pool.submit(binary_counts, is_pos, score)
-        if score.min() >= 0 and score.max() <= 1:
+        probabilistic = bool(score.min() >= 0 and score.max() <= 1)
+        if probabilistic:
             squared = np.subtract(is_pos, score)
             squared *= squared
             s.metrics.update(_loss_estimates(binary_log_losses(is_pos, score), squared, defs, confidence, rng,
                                              n_resamples))
-            bins = display.probability_bins(score)
-            hist = display.score_histogram(classes[pos], score, list(classes), codes_true, bins)
-            s.calibration.append(display.calibration(classes[pos], score, bins, hist.counts[classes[pos]]))
             s.clipping = CLIPPING
         else:
             warnings.append("Scores lie outside [0, 1], so they are treated as ranking scores: log loss, "
                             "Brier score and calibration need probabilities and are not shown.")
-            hist = display.score_histogram(classes[pos], score, list(classes), codes_true)
-        s.histograms.append(hist)
         c = future.result()
     s.counts = (c,)
+    bins = display.score_bins(c, probabilistic)
+    s.histograms.append(display.score_histogram(classes[pos], bins, list(classes), classes[pos]))
+    if probabilistic:
+        s.calibration.append(display.calibration(classes[pos], c))
     dl = delong_from_counts(c)
     ap = average_precision_from_counts(c)
     if np.isfinite(dl.auc):
@@ -373,7 +397,8 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
 class _ClassResult:
     """One class's one-vs-rest share of a multiclass evaluation."""
 
-    counts: CurveCounts
+    n_pos: float
+    n_neg: float
     auc: float
     auc_variance: float
     ap: float
@@ -384,20 +409,23 @@ class _ClassResult:
 
 
 def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confidence: float, n_resamples: int,
-               seed: int) -> _ClassResult:
-    """Everything about class i against the rest: one sort, DeLong, AP with interval, chart data."""
-    column = np.ascontiguousarray(proba[:, i])
-    c = binary_counts(codes_true == i, column, parallel=False)
+               seed: int, scratch: Scratch) -> _ClassResult:
+    """Everything about class i against the rest: one sort, DeLong, AP with interval, chart data.
+
+    Works in ``scratch`` and keeps only small results (the full counts would be 5 x 8 bytes per row per class).
+    """
+    column = proba[:, i]
+    is_class = np.equal(codes_true, i, out=scratch.array("is_class", bool))
+    c = binary_counts(is_class, column, parallel=False, scratch=scratch)
     dl = delong_from_counts(c)
     ap = average_precision_from_counts(c)
     lo_ap, hi_ap = iv.average_precision_interval(c, ap, confidence, n_resamples, np.random.default_rng([seed, i]))
     calibration = histogram = None
     if probabilistic:
-        bins = display.probability_bins(column)
-        histogram = display.score_histogram(classes[i], column, [classes[i], "other classes"], codes_true != i,
-                                            bins)
-        calibration = display.calibration(classes[i], column, bins, histogram.counts[classes[i]])
-    return _ClassResult(c, dl.auc, dl.variance, ap, (hi_ap - lo_ap) / 2,
+        bins = display.score_bins(c, True)
+        histogram = display.score_histogram(classes[i], bins, [classes[i], "other classes"], classes[i])
+        calibration = display.calibration(classes[i], c)
+    return _ClassResult(c.n_pos, c.n_neg, dl.auc, dl.variance, ap, (hi_ap - lo_ap) / 2,
                         display.class_curves(classes[i], c, dl.auc, ap), calibration, histogram)
 
 
@@ -405,11 +433,17 @@ def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, d
                        rng, seed: int) -> None:
     k = len(classes)
     probabilistic = bool(proba.min() >= 0 and proba.max() <= 1)
-    results = per_column(lambda i: _one_class(i, classes, codes_true, proba, probabilistic, confidence,
-                                              n_resamples, seed), range(k), proba.shape[0])
-    s.counts = tuple(r.counts for r in results)
+    local = threading.local()
+
+    def one_class(i: int) -> _ClassResult:
+        if not hasattr(local, "scratch"):
+            local.scratch = Scratch(proba.shape[0])
+        return _one_class(i, classes, codes_true, proba, probabilistic, confidence, n_resamples, seed,
+                          local.scratch)
+
+    results = per_column(one_class, range(k), proba.shape[0])
     s.curves = [r.curves for r in results]
-    present = [r for r in results if r.counts.n_pos > 0 and r.counts.n_neg > 0]
+    present = [r for r in results if r.n_pos > 0 and r.n_neg > 0]
     if present:
         m_auc = float(np.mean([r.auc for r in present]))
         var = float(np.sum([r.auc_variance for r in present])) / len(present) ** 2

@@ -75,3 +75,36 @@ def test_best_thresholds_and_calibration_are_consistent():
     assert cal.count.sum() == len(y)
     ok = cal.count > 0
     assert np.all((cal.mean_predicted[ok] >= 0) & (cal.mean_predicted[ok] <= 1))
+
+
+@pytest.mark.parametrize("distinct", [None, 50])  # 50: scores on the bin edges, where conventions differ
+def test_calibration_and_histograms_equal_sklearn_binning(distinct):
+    from sklearn.calibration import calibration_curve
+    y, s = _binary(20_000, 3, distinct)
+    r = evaluate(y, y_score=s)
+    cal = r.calibration[0]
+    ok = cal.count > 0
+    frac, mean = calibration_curve(y, s, n_bins=10)
+    np.testing.assert_allclose(cal.fraction_positive[ok], frac, rtol=1e-12)
+    np.testing.assert_allclose(cal.mean_predicted[ok], mean, rtol=1e-12)
+    hist = r.histograms[0]
+    edges = np.linspace(0, 1, 51)
+    for label, values in (("0", s[y == 0]), ("1", s[y == 1])):  # scikit-learn's rule: edges[b] < s <= edges[b+1]
+        expected = np.bincount(np.searchsorted(edges[1:-1], values), minlength=50)
+        np.testing.assert_array_equal(hist.counts[label], expected)
+
+
+def test_multiclass_calibration_equals_sklearn_per_class():
+    from sklearn.calibration import calibration_curve
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 3, 5000)
+    p = rng.dirichlet(np.ones(3), 5000)
+    p = np.round(p * 40) / 40
+    p /= p.sum(axis=1, keepdims=True)
+    r = evaluate(y, y_score=p)
+    for k in range(3):
+        cal = r.calibration[k]
+        frac, mean = calibration_curve(y == k, p[:, k], n_bins=10)
+        np.testing.assert_allclose(cal.fraction_positive[cal.count > 0], frac, rtol=1e-12)
+        np.testing.assert_allclose(cal.mean_predicted[cal.count > 0], mean, rtol=1e-12)
+        assert r.histograms[k].counts[str(k)].sum() == (y == k).sum()
