@@ -1,0 +1,350 @@
+"""SQLite run store: WAL, synchronous=FULL, a busy timeout, a schema version with migrations.
+
+Writes are short transactions; readers never block the writer (WAL). A run whose worker process is gone
+while it is still marked running is shown as ``lost``; nothing logged is ever deleted by the store itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from evalcore.errors import input_error
+
+QUEUED, RUNNING, FINISHED, FAILED, STOPPED, LOST = "queued", "running", "finished", "failed", "stopped", "lost"
+ACTIVE = (QUEUED, RUNNING)
+ENDED = (FINISHED, FAILED, STOPPED, LOST)
+KINDS = ("train", "evaluation")
+BUSY_TIMEOUT_MS = 10_000
+HEARTBEAT_STALE_S = 120.0  # a running run with a live pid but no heartbeat for this long is lost too
+QUEUED_GRACE_S = 30.0      # a queued run whose launcher never recorded a pid is lost after this
+
+# Schema migrations: MIGRATIONS[i] takes the store from user_version i to i + 1.
+MIGRATIONS = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        config TEXT NOT NULL,
+        created REAL NOT NULL,
+        started REAL,
+        ended REAL,
+        heartbeat REAL,
+        pid INTEGER,
+        error TEXT,
+        stop_requested INTEGER NOT NULL DEFAULT 0,
+        summary TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE points (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        value REAL,
+        wall REAL NOT NULL
+    );
+    CREATE INDEX points_by_run ON points(run_id, key, step);
+    CREATE TABLE artifacts (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        PRIMARY KEY (run_id, name)
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def home() -> Path:
+    """The data folder: ``$EVALCORE_HOME`` or ``./.evalcore``."""
+    return Path(os.environ.get("EVALCORE_HOME") or ".evalcore").absolute()
+
+
+@dataclass(frozen=True)
+class Point:
+    """One logged value: ``key`` such as ``epoch/val_loss``; ``step`` the epoch or the global batch index."""
+
+    key: str
+    step: int
+    epoch: int
+    value: float
+    wall: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the runs table, with its JSON fields decoded."""
+
+    id: int
+    name: str
+    kind: str
+    status: str
+    config: dict
+    created: float
+    started: float | None
+    ended: float | None
+    heartbeat: float | None
+    pid: int | None
+    error: str | None
+    stop_requested: bool
+    summary: dict
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end (or to the last heartbeat while running)."""
+        if self.started is None:
+            return None
+        end = self.ended or self.heartbeat or self.started
+        return max(0.0, end - self.started)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One metric's points, in step order."""
+
+    steps: np.ndarray
+    epochs: np.ndarray
+    values: np.ndarray
+    walls: np.ndarray
+
+
+def process_alive(pid: int | None) -> bool:
+    """True when the process exists and is not a zombie (a killed child its parent has not reaped yet)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True  # no /proc: trust kill(0)
+
+
+class RunStore:
+    """The run store behind a small interface: create, log, set status, read runs and series.
+
+    Each call opens its own connection (Streamlit runs each session on its own thread); a worker that logs
+    every batch keeps one with :meth:`connection`.
+    """
+
+    def __init__(self, folder: str | os.PathLike | None = None):
+        self.folder = Path(folder) if folder is not None else home()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / "runs.sqlite"
+        with self.connection() as con:
+            self._migrate(con)
+
+    # ------------------------------------------------------------------ connections and schema
+
+    @contextmanager
+    def connection(self):
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = FULL")
+            con.execute("PRAGMA foreign_keys = ON")
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def _write(self, con: sqlite3.Connection | None = None):
+        """A short write transaction (BEGIN IMMEDIATE: writers queue on the busy timeout, never fail midway)."""
+        if con is None:
+            with self.connection() as own, self._write(own) as cur:
+                yield cur
+            return
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise input_error(f"a run store of schema version {SCHEMA_VERSION} or older",
+                              f"version {version} in {self.path}",
+                              "upgrade evalcore, or point EVALCORE_HOME at another folder")
+        for v in range(version, SCHEMA_VERSION):
+            with self._write(con):
+                if con.execute("PRAGMA user_version").fetchone()[0] != v:
+                    continue  # another process migrated meanwhile
+                for statement in MIGRATIONS[v].split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                con.execute(f"PRAGMA user_version = {v + 1}")
+
+    def schema_version(self) -> int:
+        with self.connection() as con:
+            return con.execute("PRAGMA user_version").fetchone()[0]
+
+    # ------------------------------------------------------------------ runs
+
+    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED) -> int:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}")
+        with self._write() as con:
+            cur = con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES (?, ?, ?, ?, ?)",
+                              (name, kind, status, json.dumps(config), time.time()))
+            return int(cur.lastrowid)
+
+    def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
+        now = time.time()
+        with self._write() as con:
+            if status == RUNNING:
+                con.execute("UPDATE runs SET status = ?, started = COALESCE(started, ?), heartbeat = ?, "
+                            "pid = COALESCE(?, pid) WHERE id = ?", (status, now, now, pid, run_id))
+            elif status in ENDED:
+                con.execute("UPDATE runs SET status = ?, ended = ?, error = COALESCE(?, error) WHERE id = ?",
+                            (status, now, error, run_id))
+            else:
+                con.execute("UPDATE runs SET status = ?, pid = COALESCE(?, pid) WHERE id = ?",
+                            (status, pid, run_id))
+
+    def set_pid(self, run_id: int, pid: int) -> None:
+        with self._write() as con:
+            con.execute("UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id))
+
+    def set_summary(self, run_id: int, summary: dict) -> None:
+        with self._write() as con:
+            con.execute("UPDATE runs SET summary = ? WHERE id = ?", (json.dumps(summary), run_id))
+
+    def heartbeat(self, run_id: int, con: sqlite3.Connection | None = None) -> None:
+        with self._write(con) as c:
+            c.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
+
+    def request_stop(self, run_id: int) -> None:
+        with self._write() as con:
+            con.execute("UPDATE runs SET stop_requested = 1 WHERE id = ?", (run_id,))
+
+    def stop_requested(self, run_id: int, con: sqlite3.Connection | None = None) -> bool:
+        if con is None:
+            with self.connection() as own:
+                return self.stop_requested(run_id, own)
+        row = con.execute("SELECT stop_requested FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return bool(row and row[0])
+
+    def runs(self, kind: str | None = None) -> list[Run]:
+        """All runs, newest first, with lost workers marked ``lost``."""
+        self.reconcile()
+        with self.connection() as con:
+            sql = "SELECT * FROM runs" + (" WHERE kind = ?" if kind else "") + " ORDER BY id DESC"
+            cur = con.execute(sql, (kind,) if kind else ())
+            return [_run(cur.description, row) for row in cur.fetchall()]
+
+    def run(self, run_id: int) -> Run:
+        self.reconcile()
+        with self.connection() as con:
+            cur = con.execute("SELECT * FROM runs WHERE id = ?", (run_id,))
+            row = cur.fetchone()
+        if row is None:
+            raise input_error("an existing run id", f"no run {run_id} in {self.path}",
+                              "list the runs with `python -m evalcore runs`")
+        return _run(cur.description, row)
+
+    def reconcile(self) -> list[int]:
+        """Mark active runs whose worker is gone as ``lost``; returns their ids."""
+        now = time.time()
+        with self.connection() as con:
+            rows = con.execute("SELECT id, status, pid, heartbeat, created FROM runs "
+                               "WHERE status IN (?, ?)", ACTIVE).fetchall()
+        lost = []
+        for run_id, status, pid, beat, created in rows:
+            if status == RUNNING:
+                gone = not process_alive(pid) or (beat is not None and now - beat > HEARTBEAT_STALE_S)
+            else:  # queued: the launcher records the pid right after starting the worker
+                gone = (pid is not None and not process_alive(pid)) or (pid is None and
+                                                                        now - created > QUEUED_GRACE_S)
+            if gone:
+                lost.append(run_id)
+        for run_id in lost:
+            with self._write() as con:
+                con.execute("UPDATE runs SET status = ?, ended = COALESCE(heartbeat, ?), error = COALESCE(error, ?) "
+                            "WHERE id = ? AND status IN (?, ?)",
+                            (LOST, now, "The worker process ended without reporting (killed or crashed).",
+                             run_id, *ACTIVE))
+        return lost
+
+    # ------------------------------------------------------------------ points and artifacts
+
+    def log_points(self, run_id: int, points: list[Point], con: sqlite3.Connection | None = None) -> None:
+        if not points:
+            return
+        with self._write(con) as c:
+            c.executemany("INSERT INTO points (run_id, key, step, epoch, value, wall) VALUES (?, ?, ?, ?, ?, ?)",
+                          [(run_id, p.key, int(p.step), int(p.epoch), _finite_or_none(p.value), p.wall)
+                           for p in points])
+
+    def series(self, run_id: int, keys: list[str] | None = None) -> dict[str, Series]:
+        """Every logged metric of a run (or the given keys), each in step order."""
+        with self.connection() as con:
+            sql = "SELECT key, step, epoch, value, wall FROM points WHERE run_id = ?"
+            args: list = [run_id]
+            if keys:
+                sql += f" AND key IN ({', '.join('?' * len(keys))})"
+                args += list(keys)
+            rows = con.execute(sql + " ORDER BY key, step, rowid", args).fetchall()
+        out: dict[str, Series] = {}
+        if not rows:
+            return out
+        names = [r[0] for r in rows]
+        data = np.array([r[1:] for r in rows], dtype=np.float64)
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or names[i] != names[start]:
+                block = data[start:i]
+                out[names[start]] = Series(block[:, 0].astype(np.int64), block[:, 1].astype(np.int64),
+                                           block[:, 2], block[:, 3])
+                start = i
+        return out
+
+    def add_artifact(self, run_id: int, name: str, path: str | os.PathLike) -> None:
+        with self._write() as con:
+            con.execute("INSERT OR REPLACE INTO artifacts (run_id, name, path) VALUES (?, ?, ?)",
+                        (run_id, name, str(path)))
+
+    def artifacts(self, run_id: int) -> dict[str, Path]:
+        with self.connection() as con:
+            rows = con.execute("SELECT name, path FROM artifacts WHERE run_id = ?", (run_id,)).fetchall()
+        return {name: Path(path) for name, path in rows}
+
+    def run_folder(self, run_id: int) -> Path:
+        """Where a run's files (predictions, logs, TensorBoard events) go."""
+        folder = self.folder / "runs" / str(run_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def _finite_or_none(value: float) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None  # NaN is stored as NULL and read back as NaN
+
+
+def _run(description, row) -> Run:
+    d = dict(zip([c[0] for c in description], row))
+    d["config"] = json.loads(d["config"])
+    d["summary"] = json.loads(d["summary"] or "{}")
+    d["stop_requested"] = bool(d["stop_requested"])
+    return Run(**d)

@@ -1,0 +1,73 @@
+"""The live-logging callback: batch and epoch points to the run store, the stop flag, NaN detection.
+
+Per-batch values are Keras' running means within the epoch (``batch/loss`` etc. say so in the UI).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+
+import keras
+import numpy as np
+
+from evalcore.runs import Point, RunStore
+
+
+class LiveLogger(keras.callbacks.Callback):
+    """Logs to the store: batch points at most every ``batch_seconds``, every epoch's metrics and learning rate.
+
+    Checks the run's stop flag after every batch (one indexed SQLite read) and stops within that batch.
+    """
+
+    def __init__(self, store: RunStore, run_id: int, con: sqlite3.Connection, batch_seconds: float = 0.25):
+        super().__init__()
+        self.store, self.run_id, self.con = store, run_id, con
+        self.batch_seconds = batch_seconds
+        self.step = 0
+        self.epoch = 0
+        self.pending: list[Point] = []
+        self.last_flush = 0.0
+        self.stopped = False
+        self.nan_at: tuple[int, int] | None = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        logs = logs or {}
+        now = time.time()
+        loss = float(logs.get("loss", np.nan))
+        if not math.isfinite(loss):
+            self.nan_at = (self.epoch, batch)
+            self.model.stop_training = True
+        if now - self.last_flush >= self.batch_seconds or self.nan_at:
+            for key in ("loss", "accuracy"):
+                if key in logs:
+                    self.pending.append(Point(f"batch/{key}", self.step, self.epoch, float(logs[key]), now))
+            self.flush(now)
+        if self.store.stop_requested(self.run_id, self.con):
+            self.stopped = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.time()
+        for key, value in (logs or {}).items():
+            if key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+                self.pending.append(Point(f"epoch/{key}", epoch, epoch, float(value), now))
+        self.pending.append(Point("epoch/lr", epoch, epoch, current_learning_rate(self.model), now))
+        self.flush(now)
+
+    def on_train_end(self, logs=None):
+        self.flush(time.time())
+
+    def flush(self, now: float) -> None:
+        self.store.log_points(self.run_id, self.pending, con=self.con)
+        self.pending = []
+        self.last_flush = now
+
+
+def current_learning_rate(model: keras.Model) -> float:
+    return float(np.asarray(keras.ops.convert_to_numpy(model.optimizer.learning_rate)))

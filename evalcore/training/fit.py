@@ -1,0 +1,121 @@
+"""One training run, end to end: data, model, fit with live logging, test-set evaluation, files, summary.
+
+Used by the worker process and by ``python -m evalcore train`` (which shows Keras' progress bar).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+
+from evalcore.metrics import evaluate
+from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, RunStore
+from evalcore.training import datasets
+from evalcore.training.callbacks import LiveLogger
+from evalcore.training.config import TrainConfig
+from evalcore.training.model import build_model, optimizer
+from evalcore.training.schedules import learning_rate
+
+HEARTBEAT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    error: str | None
+    summary: dict
+
+
+def predictions_frame(classes: tuple[str, ...], y_true: np.ndarray, proba: np.ndarray) -> pd.DataFrame:
+    """The test set's predictions in the format the Evaluate page reads (y_true, y_pred, prob_<class>)."""
+    frame = pd.DataFrame({"y_true": np.asarray(classes)[y_true], "y_pred": np.asarray(classes)[proba.argmax(1)]})
+    for i, c in enumerate(classes):
+        frame[f"prob_{c}"] = proba[:, i].round(6)
+    return frame
+
+
+def _callbacks(config: TrainConfig, logger: LiveLogger, folder: Path) -> list[keras.callbacks.Callback]:
+    out: list[keras.callbacks.Callback] = [logger, keras.callbacks.TerminateOnNaN()]  # logger first: it logs
+    s = config.schedule                                                                 # the rate used this epoch
+    if s.enabled and s.kind == "plateau":
+        out.append(keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=s.plateau_factor,
+                                                     patience=s.plateau_patience, min_lr=s.min_lr))
+    elif s.enabled:
+        out.append(keras.callbacks.LearningRateScheduler(
+            lambda epoch, lr: learning_rate(s, config.learning_rate, epoch, config.epochs)))
+    if config.tensorboard:
+        out.append(keras.callbacks.TensorBoard(log_dir=str(folder / "tensorboard")))
+    return out
+
+
+def _heartbeat(store: RunStore, run_id: int, done: threading.Event) -> None:
+    with store.connection() as con:
+        while not done.wait(HEARTBEAT_SECONDS):
+            store.heartbeat(run_id, con)
+
+
+def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -> Outcome:
+    """Run the training of ``run_id`` and record everything; returns the final status (never raises for
+    a training failure: it is recorded on the run)."""
+    store.set_status(run_id, RUNNING, pid=os.getpid())
+    done = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(store, run_id, done), daemon=True)
+    beat.start()
+    folder = store.run_folder(run_id)
+    try:
+        config.validate()
+        keras.utils.set_random_seed(config.seed)
+        data = datasets.load(config.dataset, validation_fraction=config.validation_fraction,
+                             train_size=config.train_size, csv_path=config.csv_path,
+                             label_column=config.label_column)
+        model = build_model(config, data.input_shape, len(data.classes), data.kind, data.x_train)
+        model.compile(optimizer=optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        started = time.time()
+        with store.connection() as con:
+            logger = LiveLogger(store, run_id, con, config.batch_log_seconds)
+            model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
+                      batch_size=config.batch_size, callbacks=_callbacks(config, logger, folder), verbose=verbose)
+        fit_seconds = time.time() - started
+        if logger.nan_at is not None:
+            epoch, batch = logger.nan_at
+            error = (f"The loss became NaN at epoch {epoch + 1}, batch {batch + 1}, so training stopped "
+                     f"(TerminateOnNaN). Fix: lower the learning rate (now {config.learning_rate:g}) or the "
+                     f"L2 factor.")
+            store.set_status(run_id, FAILED, error=error)
+            return Outcome(FAILED, error, {})
+        summary = _evaluate_test_set(model, data, store, run_id, folder)
+        summary["fit_seconds"] = round(fit_seconds, 3)
+        summary["epochs_done"] = logger.epoch + 1
+        store.set_summary(run_id, summary)
+        status = STOPPED if logger.stopped else FINISHED
+        store.set_status(run_id, status)
+        return Outcome(status, None, summary)
+    except Exception as exc:  # recorded on the run, with the type so a bug is recognisable
+        error = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        store.set_status(run_id, FAILED, error=error)
+        return Outcome(FAILED, error, {})
+    finally:
+        done.set()
+
+
+def _evaluate_test_set(model: keras.Model, data: datasets.Dataset, store: RunStore, run_id: int,
+                       folder: Path) -> dict:
+    proba = model.predict(data.x_test, verbose=0, batch_size=256).astype(np.float64)
+    frame = predictions_frame(data.classes, data.y_test, proba)
+    path = folder / "predictions.csv"
+    frame.to_csv(path, index=False)
+    store.add_artifact(run_id, "predictions", path)
+    report = evaluate(frame["y_true"].to_numpy(), y_score=proba, labels=list(data.classes))
+    model.save(folder / "model.keras")
+    store.add_artifact(run_id, "model", folder / "model.keras")
+    m = report.metrics
+    return {"test_accuracy": m["Accuracy"].value, "test_log_loss": m["Log loss"].value,
+            "test_f1_macro": m["F1"].value, "test_rows": int(len(data.y_test)),
+            "train_rows": int(len(data.y_train)), "classes": list(data.classes)}
