@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from evalcore.metrics.report import Calibration, ClassCurves, ScoreHistogram
+from evalcore.runs.curves import RunCurves
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#4f46e5",
            "#b45309")
@@ -170,3 +171,69 @@ def residual_figure(y_true: np.ndarray, y_pred: np.ndarray, max_points: int = 50
                              marker=dict(size=5, color=PALETTE[0], opacity=0.5)))
     title = "Predicted vs true" + (f" ({max_points:,} of {n:,} rows)" if n > max_points else "")
     return _layout(fig, title, "True value", "Predicted value")
+
+
+def training_figure(curves: RunCurves, metric: str, height: int = 340) -> go.Figure:
+    """Train and validation ``metric`` per epoch, the per-batch running means faint behind them, and a star on
+    the best validation epoch. The x axis runs to the planned number of epochs, so the curve grows into it."""
+    fig = go.Figure()
+    name = {"loss": "Loss", "accuracy": "Accuracy"}[metric]
+    if metric in curves.batch and len(curves.batch_x):
+        fig.add_trace(go.Scatter(x=curves.batch_x, y=curves.batch[metric], mode="lines", name="train, per batch",
+                                 line=dict(color=PALETTE[0], width=1), opacity=0.3,
+                                 hovertemplate="epoch %{x:.2f}<br>%{y:.4f} (running mean within the epoch)"
+                                               "<extra></extra>"))
+    for values, label, color in ((curves.train.get(metric), "train", PALETTE[0]),
+                                 (curves.val.get(metric), "validation", PALETTE[1])):
+        if values is not None and len(values):
+            fig.add_trace(go.Scatter(x=curves.epochs, y=values, mode="lines+markers", name=label,
+                                     line=dict(color=color, width=2.5), marker=dict(size=6),
+                                     hovertemplate=f"epoch %{{x}}<br>{label} %{{y:.4f}}<extra></extra>"))
+    best = curves.best_epoch(metric)
+    if best is not None:
+        y = curves.val[metric][best - 1]
+        fig.add_trace(go.Scatter(x=[best], y=[y], mode="markers", name=f"best validation (epoch {best})",
+                                 marker=dict(symbol="star", size=15, color="#f59e0b",
+                                             line=dict(color="#92400e", width=1)),
+                                 hovertemplate=f"best epoch {best}<br>{y:.4f}<extra></extra>"))
+    _layout(fig, name, "Epoch", name, height)
+    last = max(curves.planned_epochs, curves.epochs_done, 1)
+    fig.update_xaxes(range=[0, last + 0.3])
+    if metric == "accuracy":
+        fig.update_yaxes(range=[0, 1.02])
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"), margin=dict(b=40))
+    return fig
+
+
+def learning_rate_figure(curves: RunCurves, planned: list[float] | None = None, height: int = 240) -> go.Figure:
+    """The learning rate used in each epoch, and the planned schedule (dashed) ahead of it."""
+    fig = go.Figure()
+    if planned:
+        fig.add_trace(go.Scatter(x=np.arange(1, len(planned) + 1), y=planned, mode="lines", name="planned",
+                                 line=dict(color="#9ca3af", dash="dash", shape="hv"),
+                                 hovertemplate="epoch %{x}<br>planned %{y:.3g}<extra></extra>"))
+    if len(curves.lr):
+        fig.add_trace(go.Scatter(x=curves.epochs, y=curves.lr, mode="lines+markers", name="used",
+                                 line=dict(color=PALETTE[2], width=2.5, shape="hv"), marker=dict(size=5),
+                                 hovertemplate="epoch %{x}<br>learning rate %{y:.3g}<extra></extra>"))
+    _layout(fig, "Learning rate", "Epoch", "Learning rate", height)
+    last = max(curves.planned_epochs, curves.epochs_done, len(planned or []), 1)
+    fig.update_xaxes(range=[0, last + 0.3])
+    fig.update_yaxes(exponentformat="power", rangemode="tozero")
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.4, yanchor="top"), margin=dict(b=40))
+    return fig
+
+
+def image_grid(images: np.ndarray, scale: int = 3) -> np.ndarray:
+    """Rows x columns of single-channel images as one picture (dark on white, grey gaps), upscaled for display.
+
+    >>> image_grid(np.zeros((2, 3, 4, 4, 1)), scale=1).shape
+    (10, 16)
+    """
+    rows, cols, h, w = images.shape[:4]
+    gap = 2
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), 0.2, dtype=np.float32)  # light grey gaps
+    for r in range(rows):
+        for c in range(cols):
+            out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = images[r, c, :, :, 0]
+    return np.kron(1 - np.clip(out, 0, 1), np.ones((scale, scale), dtype=np.float32))  # dark digits on white

@@ -7,7 +7,9 @@ import streamlit as st
 from evalcore.errors import EvalcoreError
 from ui import evaluate_panels as panels
 from ui.cache import evaluation_of, table_of
+from ui.router import use_app_router
 
+use_app_router()
 st.title("Evaluate predictions")
 
 try:

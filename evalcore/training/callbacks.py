@@ -32,6 +32,13 @@ class LiveLogger(keras.callbacks.Callback):
         self.stopped = False
         self.nan_at: tuple[int, int] | None = None
 
+    def on_train_begin(self, logs=None):
+        steps = (self.params or {}).get("steps")
+        if steps:  # lets the charts place batch points at fractional epochs
+            self.pending.append(Point("meta/steps_per_epoch", 0, 0, float(steps)))
+        self.pending.append(Point("meta/epochs", 0, 0, float((self.params or {}).get("epochs", 0))))
+        self.flush(time.time())
+
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
 

@@ -50,16 +50,22 @@ def check(config: TrainConfig) -> None:
                               base.reason if base else "pick one from the list")
 
 
+def worker_environment(store: RunStore) -> dict[str, str]:
+    """The environment of a Keras process: this store, a KERAS_HOME inside it unless set, quiet TensorFlow."""
+    env = {**os.environ, "EVALCORE_HOME": str(store.folder), "TF_CPP_MIN_LOG_LEVEL": "2",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.setdefault("KERAS_HOME", str(store.folder / "keras"))
+    return env
+
+
 def start(config: TrainConfig, store: RunStore | None = None, name: str | None = None) -> int:
     """Check the settings, record a queued run and start its worker; returns the run id."""
     check(config)
     store = store or RunStore()
     run_id = store.create_run(name or run_name(config), "train", config.to_dict())
     log = open(store.run_folder(run_id) / "worker.log", "ab")
-    env = {**os.environ, "EVALCORE_HOME": str(store.folder), "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    env.setdefault("KERAS_HOME", str(store.folder / "keras"))
-    proc = subprocess.Popen([sys.executable, "-m", "evalcore.training.worker", str(run_id)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "evalcore.training.worker", str(run_id)], cwd=ROOT,
+                            env=worker_environment(store),
                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
     store.set_pid(run_id, proc.pid)

@@ -1,0 +1,326 @@
+"""Widget groups and live panels of the Train page. No Keras here: runs start in their own process."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from evalcore import charts
+from evalcore.metrics import prepare
+from evalcore.predictions import read_predictions
+from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run, RunStore
+from evalcore.runs.curves import run_curves
+from evalcore.training import launch
+from evalcore.training.bases import bases
+from evalcore.training.config import (
+    FILL_MODES,
+    OPTIMIZERS,
+    SCHEDULES,
+    L2,
+    Augmentation,
+    Dropout,
+    Schedule,
+    TrainConfig,
+    Transfer,
+)
+from evalcore.training.datasets import DATASETS, unavailable_strategies
+from evalcore.training.schedules import planned_rates
+from ui import evaluate_panels
+from ui.text import plain
+
+RUN_KEY = "train_run"
+POLL_SECONDS = 1.0
+SCHEDULE_TITLES = {"seed": "Seed: hold, then x exp(-decay) per epoch", "step": "Step decay",
+                   "exponential": "Exponential decay", "cosine": "Cosine decay", "plateau": "Reduce on plateau"}
+STATUS_ICONS = {"queued": "⏳", "running": "🟢", "finished": "✅", "stopped": "⏹️", "failed": "❌", "lost": "❔"}
+PLOTLY_CONFIG = evaluate_panels.PLOTLY_CONFIG
+
+
+@st.cache_resource
+def run_store() -> RunStore:
+    return RunStore()
+
+
+# ---------------------------------------------------------------- settings
+
+
+def dataset_choice() -> tuple[str, str | None, str | None]:
+    """The dataset; for 'Your CSV', the saved upload and its label column."""
+    name = st.selectbox("Dataset", list(DATASETS), format_func=lambda k: DATASETS[k].title, key="train_dataset")
+    st.caption(DATASETS[name].description)
+    if name != "csv":
+        return name, None, None
+    upload = st.file_uploader("CSV with feature columns and a label column", type=["csv", "txt"],
+                              key="train_csv")
+    if upload is None:
+        return name, None, None
+    data = upload.getvalue()
+    folder = run_store().folder / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha1(data).hexdigest()[:16]}.csv"
+    if not path.exists():
+        path.write_bytes(data)
+    try:
+        columns = list(pd.read_csv(io.BytesIO(data), sep=None, engine="python", nrows=5).columns)
+    except Exception:  # the full check in launch.check gives the user-facing message
+        columns = []
+    label = st.selectbox("Label column", columns, index=len(columns) - 1 if columns else None,
+                         key="train_label") if columns else None
+    return name, str(path), label
+
+
+def training_settings() -> dict:
+    c1, c2 = st.columns(2)
+    epochs = c1.number_input("Epochs", 1, 1000, 15, key="train_epochs")
+    batch = c2.number_input("Batch size", 1, 4096, 32, key="train_batch")
+    optimizer = c1.selectbox("Optimizer", OPTIMIZERS, key="train_optimizer")
+    lr = c2.number_input("Learning rate", min_value=1e-6, max_value=10.0, value=1e-3, step=1e-4, format="%.4g",
+                         key="train_lr")
+    size = c1.number_input("Training rows (0 = all)", 0, 100_000, 0, step=50, key="train_size",
+                           help="A small training set makes overfitting, and what regularisation does about it, "
+                                "easy to see.")
+    seed = c2.number_input("Seed", 0, 2 ** 31 - 1, 0, key="train_seed",
+                           help="Same seed and settings, same run (keras.utils.set_random_seed).")
+    return dict(epochs=int(epochs), batch_size=int(batch), optimizer=optimizer, learning_rate=float(lr),
+                train_size=int(size) or None, seed=int(seed))
+
+
+def _switch(label: str, key: str, blocked: str | None, help_text: str) -> bool:
+    on = st.toggle(label, key=key, disabled=blocked is not None, help=help_text)
+    if blocked:
+        st.caption(blocked)
+        return False
+    return on
+
+
+def strategy_controls(dataset: str) -> dict:
+    """The five strategies: a switch each, with its settings under it when on."""
+    blocked = unavailable_strategies(dataset)
+    out: dict = {}
+    st.markdown("**Strategies**")
+
+    on = _switch("Data augmentation", "aug_on", blocked.get("augmentation"),
+                 "Random rotations, shifts, shear, zoom and flips of the training images (inside the model, "
+                 "training only). Helps when there are few images.")
+    out["augmentation"] = Augmentation(enabled=on)
+    if on:
+        with st.container(border=True):
+            c1, c2 = st.columns(2)
+            out["augmentation"] = Augmentation(
+                enabled=True,
+                rotation_degrees=c1.slider("Rotation (degrees)", 0, 90, 20, key="aug_rot"),
+                zoom=c2.slider("Zoom", 0.0, 0.9, 0.2, 0.05, key="aug_zoom"),
+                width_shift=c1.slider("Width shift", 0.0, 0.9, 0.2, 0.05, key="aug_w"),
+                height_shift=c2.slider("Height shift", 0.0, 0.9, 0.2, 0.05, key="aug_h"),
+                shear=c1.slider("Shear", 0.0, 0.9, 0.2, 0.05, key="aug_shear"),
+                fill_mode=c2.selectbox("Fill", FILL_MODES, key="aug_fill"),
+                horizontal_flip=st.checkbox("Horizontal flip", True, key="aug_flip"))
+
+    on = _switch("L2 regularisation", "l2_on", None,
+                 "Adds factor x sum of squared weights to the loss: smaller weights, less overfitting.")
+    out["l2"] = L2(enabled=on)
+    if on:
+        with st.container(border=True):
+            c1, c2 = st.columns(2)
+            factor = c1.select_slider("Factor", [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1], 0.01, key="l2_factor")
+            conv = c2.checkbox("Also on conv layers", False, key="l2_conv", disabled=DATASETS[dataset].kind != "image")
+            out["l2"] = L2(enabled=True, factor=float(factor), conv=conv)
+
+    on = _switch("Dropout", "drop_on", None,
+                 "Zeroes a random share of the hidden units at each training step, so no unit can be relied on "
+                 "alone. Helps against overfitting; slows convergence.")
+    out["dropout"] = Dropout(enabled=on)
+    if on:
+        with st.container(border=True):
+            out["dropout"] = Dropout(enabled=True, rate=st.slider("Rate", 0.05, 0.9, 0.5, 0.05, key="drop_rate"))
+
+    on = _switch("Learning-rate schedule", "lr_on", None,
+                 "Changes the learning rate during training: big steps first, small steps to settle.")
+    out["schedule"] = Schedule(enabled=on)
+    if on:
+        with st.container(border=True):
+            kind = st.selectbox("Schedule", SCHEDULES, format_func=SCHEDULE_TITLES.get, key="lr_kind")
+            c1, c2 = st.columns(2)
+            kw: dict = {}
+            if kind == "seed":
+                kw["hold_epochs"] = c1.number_input("Hold for epochs", 0, 1000, 10, key="lr_hold")
+                kw["decay"] = c2.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")
+            elif kind == "step":
+                kw["step_every"] = c1.number_input("Every epochs", 1, 1000, 10, key="lr_every")
+                kw["step_factor"] = c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_factor")
+            elif kind == "exponential":
+                kw["decay"] = c1.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")
+            elif kind == "plateau":
+                kw["plateau_patience"] = c1.number_input("Patience (epochs)", 1, 100, 3, key="lr_patience")
+                kw["plateau_factor"] = c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_pfactor")
+            out["schedule"] = Schedule(enabled=True, kind=kind, **{k: type(getattr(Schedule(), k))(v)
+                                                                    for k, v in kw.items()})
+
+    on = _switch("Transfer learning", "tl_on", blocked.get("transfer"),
+                 "Starts from a convolutional base pretrained on another task, frozen, with a new head. Helps "
+                 "most when the training set is small.")
+    out["transfer"] = Transfer(enabled=on)
+    if on:
+        with st.container(border=True):
+            available = {k: b for k, b in bases().items() if b.available}
+            base = st.selectbox("Pretrained base", list(available), format_func=lambda k: available[k].title,
+                                key="tl_base")
+            st.caption(plain(available[base].reason))
+            for b in bases().values():
+                if not b.available:
+                    st.caption(plain(f"{b.title}: {b.reason}"))
+            tune = st.number_input("Fine-tune the top layers (0 = all frozen)", 0, 20, 0, key="tl_tune")
+            out["transfer"] = Transfer(enabled=True, base=base, fine_tune_layers=int(tune))
+    return out
+
+
+def augmentation_preview(config: TrainConfig) -> None:
+    """A grid of augmented training images (made by the same Keras layers, in a short-lived process)."""
+    if not config.augmentation.enabled:
+        return
+    if st.button("Show augmented examples", key="aug_preview"):
+        try:
+            images = _augmented(config.dataset, json.dumps(config.to_dict()["augmentation"]), config.seed)
+        except RuntimeError as exc:
+            st.error(str(exc))
+            return
+        st.image(charts.image_grid(images), clamp=True,
+                 caption="Each row: a training image, then seven random augmentations of it.")
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing augmented examples (starts Keras, ~5 s)…")
+def _augmented(dataset: str, augmentation: str, seed: int) -> np.ndarray:
+    config = TrainConfig(dataset=dataset, seed=seed, augmentation=Augmentation(**json.loads(augmentation)))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "preview.npz"
+        done = subprocess.run([sys.executable, "-m", "evalcore.training.preview", config.to_json(), str(out)],
+                              capture_output=True, text=True, cwd=launch.ROOT, timeout=120,
+                              env=launch.worker_environment(run_store()))
+        if done.returncode != 0:
+            raise RuntimeError("The preview process failed: " + done.stderr.strip().splitlines()[-1]
+                               if done.stderr.strip() else "The preview process failed.")
+        return np.load(out)["images"]
+
+
+def settings_panel() -> TrainConfig:
+    dataset, csv_path, label = dataset_choice()
+    general = training_settings()
+    strategies = strategy_controls(dataset)
+    tensorboard = st.checkbox("Also write TensorBoard event files", False, key="train_tb",
+                              help="Open them with: tensorboard --logdir .evalcore/runs")
+    return TrainConfig(dataset=dataset, csv_path=csv_path, label_column=label, tensorboard=tensorboard,
+                       **general, **strategies)
+
+
+def start_button(config: TrainConfig) -> None:
+    """Train: check the settings (a clear message, nothing started, if they are wrong), then start a worker."""
+    if st.button("Train", type="primary", key="train_start", use_container_width=True):
+        run_id = launch.start(config, run_store())
+        st.session_state[RUN_KEY] = run_id
+        st.toast(f"Run #{run_id} started.")
+
+
+# ---------------------------------------------------------------- runs
+
+
+def _label(run: Run) -> str:
+    """Stable text (the live status is shown under the picker: a selectbox does not redraw changed labels)."""
+    return f"#{run.id} · {run.name}"
+
+
+def run_picker() -> Run | None:
+    """The run to show: the one just started, else the newest; any earlier run can be picked."""
+    runs = run_store().runs(kind="train")
+    if not runs:
+        st.info("No training runs yet. Choose settings on the left and press Train.")
+        return None
+    ids = [r.id for r in runs]
+    wanted = st.session_state.get(RUN_KEY)
+    if wanted not in ids:
+        wanted = ids[0]
+    chosen = st.selectbox("Run", ids, index=ids.index(wanted), format_func=lambda i: _label(runs[ids.index(i)]),
+                          key="train_run_pick")
+    st.session_state[RUN_KEY] = chosen
+    return runs[ids.index(chosen)]
+
+
+def run_view(run: Run) -> None:
+    """Live curves while the run is active (polled), then its results. Polling stops when the run ends."""
+    st.fragment(_live, run_every=POLL_SECONDS if run.active else None)(run.id, run.active)
+    finished = run_store().run(run.id)
+    if not finished.active:
+        run_results(finished)
+
+
+def _live(run_id: int, was_active: bool) -> None:
+    store = run_store()
+    run = store.run(run_id)
+    if was_active and not run.active:
+        st.rerun(scope="app")  # ended since the last tick: draw the results and stop polling
+    config = TrainConfig.from_dict(run.config)
+    curves = run_curves(store.series(run_id))
+    head, stop = st.columns([4, 1])
+    elapsed = f" · {run.duration:.0f} s" if run.duration is not None else ""
+    total = curves.planned_epochs or config.epochs
+    head.markdown(f"**{STATUS_ICONS.get(run.status, '')} {run.status.capitalize()}** · epoch "
+                  f"{curves.epochs_done}/{total}{elapsed} · {plain(', '.join(config.strategies()) or 'baseline')}")
+    if run.active:
+        if run.stop_requested:
+            stop.button("Stopping…", disabled=True, key=f"stop_{run_id}")
+        elif stop.button("Stop", key=f"stop_{run_id}", use_container_width=True):
+            launch.stop(run_id, store)
+            st.toast(f"Stopping run #{run_id} after its current batch.")
+        st.progress(min(1.0, curves.epochs_done / max(total, 1)))
+    if not len(curves.epochs) and not len(curves.batch_x):
+        st.caption("Waiting for the first points (the worker starts Keras, ~4 s)…")
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(charts.training_figure(curves, "loss"), config=PLOTLY_CONFIG, key=f"loss_{run_id}")
+    c2.plotly_chart(charts.training_figure(curves, "accuracy"), config=PLOTLY_CONFIG, key=f"acc_{run_id}")
+    planned = planned_rates(config.schedule, config.learning_rate, config.epochs)
+    st.plotly_chart(charts.learning_rate_figure(curves, planned if config.schedule.kind != "plateau" else None),
+                    config=PLOTLY_CONFIG, key=f"lr_{run_id}")
+    st.caption("Faint line: Keras' running mean of the training loss/accuracy within each epoch, logged at most "
+               f"every {config.batch_log_seconds:g} s. Markers: end-of-epoch values. Star: best validation epoch.")
+
+
+def run_results(run: Run) -> None:
+    """What a run ended with: its status message, then the test-set evaluation and the predictions file."""
+    if run.status == FAILED:
+        st.error(f"Run #{run.id} failed: {run.error}", icon="❌")
+    elif run.status == LOST:
+        st.warning(f"Run #{run.id} was lost: {run.error} Its logged epochs are kept above.", icon="❔")
+    elif run.status == STOPPED:
+        st.info(f"Run #{run.id} was stopped after {run.summary.get('epochs_done', '?')} epoch(s); the test set "
+                f"was evaluated with the model as it was.", icon="⏹️")
+    files = run_store().artifacts(run.id)
+    if run.status not in (FINISHED, STOPPED) or "predictions" not in files:
+        return
+    path = files["predictions"]
+    st.subheader("Test-set evaluation")
+    s = run.summary
+    st.caption(f"{s.get('test_rows', '?')} test rows (the same fixed split for every run on this dataset) · "
+               f"trained on {s.get('train_rows', '?')} rows in {s.get('fit_seconds', 0):.1f} s")
+    report = _report(str(path), path.stat().st_mtime)
+    evaluate_panels.headline(report)
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        evaluate_panels.confusion_panel(report)
+    with c2:
+        evaluate_panels.per_class_table(report)
+    st.download_button("Download test predictions (CSV, opens in Evaluate)", path.read_bytes(),
+                       f"run-{run.id}-predictions.csv", "text/csv", key=f"dl_pred_{run.id}")
+
+
+@st.cache_resource(max_entries=8)
+def _report(path: str, mtime: float):
+    predictions = read_predictions(path)
+    return prepare(**predictions.evaluate_kwargs()).report()
