@@ -1,7 +1,13 @@
-"""Command line: ``python -m evalcore evaluate FILE [--json] [--threshold T] [--pos-label L]``.
+"""Command line.
 
-Prints the same report as the Evaluate page: a table, or JSON. Bad input prints the
-InputError message and exits with status 2.
+- ``python -m evalcore evaluate FILE [--json] [--threshold T] [--pos-label L]``: the Evaluate page's report,
+  as a table or JSON.
+- ``python -m evalcore train [--dataset D] [--epochs N] [--augment] [--l2 [F]] [--dropout [R]]
+  [--schedule [KIND]] [--transfer [BASE]] ...``: a training run in the foreground with Keras' progress bar,
+  logged to the run store like a run started from the page.
+- ``python -m evalcore runs``: the runs in the store.
+
+Bad input prints the InputError message and exits with status 2.
 """
 
 from __future__ import annotations
@@ -33,8 +39,84 @@ def _table(report) -> str:
     return "\n".join(lines)
 
 
+def _train_parser(sub) -> None:
+    from evalcore.training.config import OPTIMIZERS, SCHEDULES
+    from evalcore.training.datasets import DATASETS
+    tr = sub.add_parser("train", help="train a model in the foreground and log it as a run")
+    tr.add_argument("--dataset", default="digits", choices=list(DATASETS))
+    tr.add_argument("--csv", help="the CSV file for --dataset csv (feature columns + a label column)")
+    tr.add_argument("--label", help="the label column of --csv (default: the last column)")
+    tr.add_argument("--epochs", type=int, default=15)
+    tr.add_argument("--batch-size", type=int, default=32)
+    tr.add_argument("--optimizer", default="adam", choices=OPTIMIZERS)
+    tr.add_argument("--lr", type=float, default=1e-3, help="base learning rate")
+    tr.add_argument("--train-size", type=int, default=None, help="training rows to use (default: all)")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--augment", action="store_true", help="data augmentation with the default settings")
+    tr.add_argument("--l2", type=float, nargs="?", const=0.01, help="L2 regularisation factor (0.01)")
+    tr.add_argument("--l2-conv", action="store_true", help="L2 on the conv layers too")
+    tr.add_argument("--dropout", type=float, nargs="?", const=0.5, help="dropout rate (0.5)")
+    tr.add_argument("--schedule", nargs="?", const="seed", choices=SCHEDULES, help="learning-rate schedule (seed)")
+    tr.add_argument("--transfer", nargs="?", const="mnist04", help="pretrained base (mnist04)")
+    tr.add_argument("--fine-tune", type=int, default=0, help="fine-tune this many top layers of the base")
+    tr.add_argument("--tensorboard", action="store_true", help="also write TensorBoard event files")
+    tr.add_argument("--name", help="run name (default: dataset and strategies)")
+    sub.add_parser("runs", help="list the runs in the store ($EVALCORE_HOME)")
+
+
+def _train(args) -> int:
+    from evalcore.runs import FAILED, RunStore
+    from evalcore.training import launch
+    from evalcore.training.config import L2, Augmentation, Dropout, Schedule, TrainConfig, Transfer
+    config = TrainConfig(
+        dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,
+        learning_rate=args.lr, train_size=args.train_size, seed=args.seed, csv_path=args.csv,
+        label_column=args.label, tensorboard=args.tensorboard, augmentation=Augmentation(enabled=args.augment),
+        l2=L2(enabled=args.l2 is not None, factor=args.l2 or 0.01, conv=args.l2_conv),
+        dropout=Dropout(enabled=args.dropout is not None, rate=args.dropout if args.dropout is not None else 0.5),
+        schedule=Schedule(enabled=args.schedule is not None, kind=args.schedule or "seed"),
+        transfer=Transfer(enabled=args.transfer is not None, base=args.transfer or "mnist04",
+                          fine_tune_layers=args.fine_tune))
+    launch.check(config)
+    store = RunStore()
+    run_id = store.create_run(args.name or launch.run_name(config), "train", config.to_dict())
+    print(f"run #{run_id}: {launch.run_name(config)} (store {store.path})", flush=True)
+    from evalcore.training.fit import train  # imports Keras
+    outcome = train(config, store, run_id, verbose=1)
+    print(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else ""))
+    for key in ("test_accuracy", "test_log_loss", "test_f1_macro", "fit_seconds"):
+        if key in outcome.summary:
+            print(f"  {key:<15}{outcome.summary[key]:.4f}")
+    return 1 if outcome.status == FAILED else 0
+
+
+def _runs() -> int:
+    import time
+
+    import numpy as np
+
+    from evalcore.runs import RunStore
+    store = RunStore()
+    runs = store.runs()
+    if not runs:
+        print(f"no runs in {store.path}")
+        return 0
+    print(f"{'id':>4}  {'status':<9}{'epochs':>7}{'best val acc':>14}{'test acc':>10}{'seconds':>9}  "
+          f"{'created':<17}name")
+    for r in runs:
+        val = store.series(r.id, ["epoch/val_accuracy"]).get("epoch/val_accuracy")
+        best = f"{np.nanmax(val.values):.4f}" if val is not None and np.isfinite(val.values).any() else "-"
+        test = f"{r.summary['test_accuracy']:.4f}" if "test_accuracy" in r.summary else "-"
+        epochs = str(len(val.values)) if val is not None else "-"
+        secs = f"{r.duration:.0f}" if r.duration is not None else "-"
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created))
+        print(f"{r.id:>4}  {r.status:<9}{epochs:>7}{best:>14}{test:>10}{secs:>9}  {created:<17}{r.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evalcore", description="Evaluate model predictions.")
+    parser = argparse.ArgumentParser(prog="python -m evalcore",
+                                     description="Evaluate predictions, train models, list runs.")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="evaluate a predictions file (CSV, TSV, .csv.gz, Parquet)")
     ev.add_argument("file")
@@ -42,8 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--threshold", type=float, default=None, help="decision threshold for binary scores (0.5)")
     ev.add_argument("--pos-label", default=None, help="the positive class of a binary task")
     ev.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals")
+    _train_parser(sub)
     args = parser.parse_args(argv)
     try:
+        if args.command == "train":
+            return _train(args)
+        if args.command == "runs":
+            return _runs()
         predictions = read_predictions(args.file)
         prepared = prepare(**predictions.evaluate_kwargs(), pos_label=args.pos_label, confidence=args.confidence)
         threshold = args.threshold

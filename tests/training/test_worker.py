@@ -1,0 +1,89 @@
+"""The worker process: stop within a batch, SIGKILL shows lost, a crash shows failed, two runs at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, RunStore
+from evalcore.training import launch
+from evalcore.training.config import TrainConfig
+
+
+def _wait(predicate, timeout: float, what: str):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _epochs(store: RunStore, run_id: int) -> int:
+    s = store.series(run_id, ["epoch/loss"]).get("epoch/loss")
+    return 0 if s is None else len(s.values)
+
+
+LONG = TrainConfig(dataset="mnist", epochs=200, train_size=1500, batch_log_seconds=0)
+
+
+def test_stop_ends_the_run_after_the_current_batch_and_keeps_every_point(tmp_path):
+    store = RunStore(tmp_path)
+    run_id = launch.start(LONG, store)
+    _wait(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
+    asked = time.time()
+    launch.stop(run_id, store)
+    run = _wait(lambda: (r := store.run(run_id)).status == STOPPED and r, 60, "the stopped status")
+    batches = store.series(run_id, ["batch/loss"])["batch/loss"]
+    assert (batches.walls > asked).sum() <= 2  # at most the batch that was running, plus one
+    assert 1 <= _epochs(store, run_id) < 200 and run.summary["epochs_done"] >= 1
+    assert "predictions" in store.artifacts(run_id)  # the stopped model was still evaluated
+
+
+def test_a_killed_worker_shows_lost_keeps_its_epochs_and_the_next_run_works(tmp_path):
+    store = RunStore(tmp_path)
+    run_id = launch.start(LONG, store)
+    _wait(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
+    os.killpg(store.run(run_id).pid, signal.SIGKILL)
+    run = _wait(lambda: (r := store.run(run_id)).status == LOST and r, 20, "the lost status")
+    assert "killed or crashed" in run.error and _epochs(store, run_id) >= 1
+    with store.connection() as con:
+        assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    again = launch.start(TrainConfig(dataset="iris", epochs=2), store)
+    assert _wait(lambda: store.run(again).status in (FINISHED, FAILED) and store.run(again), 90,
+                 "the next run").status == FINISHED
+
+
+def test_a_crash_in_the_worker_shows_failed_with_the_reason(tmp_path):
+    store = RunStore(tmp_path)
+    data = tmp_path / "data.csv"
+    data.write_text("a,b,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(40)))
+    run_id = launch.start(TrainConfig(dataset="csv", csv_path=str(data), epochs=1), store)
+    data.unlink()  # gone before the worker (still importing Keras) reads it
+    run = _wait(lambda: (r := store.run(run_id)).status in (FAILED, FINISHED) and r, 90, "the end of the run")
+    assert run.status == FAILED and "data.csv" in run.error
+
+
+def test_two_runs_at_once_both_finish_with_their_own_points(tmp_path):
+    store = RunStore(tmp_path)
+    ids = [launch.start(TrainConfig(dataset=name, epochs=3), store) for name in ("iris", "wine")]
+    for run_id in ids:
+        assert _wait(lambda: store.run(run_id).status in (FINISHED, FAILED) and store.run(run_id), 120,
+                     "both runs").status == FINISHED
+        assert _epochs(store, run_id) == 3
+    assert store.run(ids[0]).summary["test_rows"] == 30 and store.run(ids[1]).summary["test_rows"] == 36
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_workers(tmp_path):
+    yield
+    for run in RunStore(tmp_path).runs():
+        if run.pid and run.active:
+            try:
+                os.killpg(run.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
