@@ -17,7 +17,7 @@ import streamlit as st
 from evalcore import charts
 from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
-from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run, RunStore
+from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run, RunStore, home
 from evalcore.runs.curves import run_curves
 from evalcore.training import launch
 from evalcore.training.bases import bases
@@ -38,6 +38,7 @@ from ui import evaluate_panels
 from ui.text import plain
 
 RUN_KEY = "train_run"
+PICK_KEY = "train_run_pick"
 POLL_SECONDS = 1.0
 SCHEDULE_TITLES = {"seed": "Seed: hold, then x exp(-decay) per epoch", "step": "Step decay",
                    "exponential": "Exponential decay", "cosine": "Cosine decay", "plateau": "Reduce on plateau"}
@@ -46,8 +47,13 @@ PLOTLY_CONFIG = evaluate_panels.PLOTLY_CONFIG
 
 
 @st.cache_resource
+def _store(folder: str) -> RunStore:
+    return RunStore(folder)
+
+
 def run_store() -> RunStore:
-    return RunStore()
+    """The run store of $EVALCORE_HOME (opened once per folder)."""
+    return _store(str(home()))
 
 
 # ---------------------------------------------------------------- settings
@@ -226,6 +232,7 @@ def start_button(config: TrainConfig) -> None:
     if st.button("Train", type="primary", key="train_start", use_container_width=True):
         run_id = launch.start(config, run_store())
         st.session_state[RUN_KEY] = run_id
+        st.session_state[PICK_KEY] = run_id  # show the new run (the picker is drawn after this button)
         st.toast(f"Run #{run_id} started.")
 
 
@@ -247,8 +254,10 @@ def run_picker() -> Run | None:
     wanted = st.session_state.get(RUN_KEY)
     if wanted not in ids:
         wanted = ids[0]
+    if st.session_state.get(PICK_KEY) not in ids:
+        st.session_state.pop(PICK_KEY, None)
     chosen = st.selectbox("Run", ids, index=ids.index(wanted), format_func=lambda i: _label(runs[ids.index(i)]),
-                          key="train_run_pick")
+                          key=PICK_KEY)
     st.session_state[RUN_KEY] = chosen
     return runs[ids.index(chosen)]
 
