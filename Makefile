@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench clean
+.PHONY: run test bench bench-train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.evaluate_speed
+
+bench-train: $(VENV)/.dev
+	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m bench.train_speed
 
 clean:
 	rm -rf $(VENV) .evalcore .pytest_cache .hypothesis

@@ -155,8 +155,10 @@ class RunStore:
     # ------------------------------------------------------------------ connections and schema
 
     @contextmanager
-    def connection(self):
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    def connection(self, any_thread: bool = False):
+        """A connection with the store's pragmas; ``any_thread``: usable from other threads (the caller locks)."""
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                              check_same_thread=not any_thread)
         try:
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             con.execute("PRAGMA journal_mode = WAL")

@@ -18,7 +18,7 @@ import pandas as pd
 from evalcore.metrics import evaluate
 from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, RunStore
 from evalcore.training import datasets
-from evalcore.training.callbacks import LiveLogger
+from evalcore.training.callbacks import LiveLogger, TerminateOnNaN
 from evalcore.training.config import TrainConfig
 from evalcore.training.model import build_model, optimizer
 from evalcore.training.schedules import learning_rate
@@ -42,7 +42,7 @@ def predictions_frame(classes: tuple[str, ...], y_true: np.ndarray, proba: np.nd
 
 
 def _callbacks(config: TrainConfig, logger: LiveLogger, folder: Path) -> list[keras.callbacks.Callback]:
-    out: list[keras.callbacks.Callback] = [logger, keras.callbacks.TerminateOnNaN()]  # logger first: it logs
+    out: list[keras.callbacks.Callback] = [logger, TerminateOnNaN()]  # logger first: it logs
     s = config.schedule                                                                 # the rate used this epoch
     if s.enabled and s.kind == "plateau":
         out.append(keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=s.plateau_factor,
@@ -78,7 +78,7 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         model = build_model(config, data.input_shape, len(data.classes), data.kind, data.x_train)
         model.compile(optimizer=optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         started = time.time()
-        with store.connection() as con:
+        with store.connection(any_thread=True) as con:
             logger = LiveLogger(store, run_id, con, config.batch_log_seconds)
             model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
                       batch_size=config.batch_size, callbacks=_callbacks(config, logger, folder), verbose=verbose)
