@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="evalcore", page_icon="📊", layout="wide")
+st.set_page_config(page_title="evalcore", page_icon=":material/analytics:", layout="wide")
 
 navigation = st.navigation([
-    st.Page("pages/evaluate.py", title="Evaluate", icon="📊", default=True),
-    st.Page("pages/train.py", title="Train", icon="🏋️"),
+    st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
 ])
 navigation.run()

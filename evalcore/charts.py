@@ -180,7 +180,7 @@ def training_figure(curves: RunCurves, metric: str, height: int = 340) -> go.Fig
     name = {"loss": "Loss", "accuracy": "Accuracy"}[metric]
     if metric in curves.batch and len(curves.batch_x):
         fig.add_trace(go.Scatter(x=curves.batch_x, y=curves.batch[metric], mode="lines", name="train, per batch",
-                                 line=dict(color=PALETTE[0], width=1), opacity=0.3,
+                                 line=dict(color=PALETTE[0], width=1), opacity=0.45,
                                  hovertemplate="epoch %{x:.2f}<br>%{y:.4f} (running mean within the epoch)"
                                                "<extra></extra>"))
     for values, label, color in ((curves.train.get(metric), "train", PALETTE[0]),

@@ -24,4 +24,4 @@ try:
         else:
             panels.classification_panels(predictions, prepared, report)
 except EvalcoreError as exc:
-    st.error(str(exc), icon="🚫")
+    st.error(str(exc), icon=":material/block:")

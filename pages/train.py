@@ -18,11 +18,11 @@ with settings:
         panels.augmentation_preview(config)
         panels.start_button(config)
     except EvalcoreError as exc:
-        st.error(str(exc), icon="🚫")
+        st.error(str(exc), icon=":material/block:")
 with view:
     try:
         run = panels.run_picker()
         if run is not None:
             panels.run_view(run)
     except EvalcoreError as exc:
-        st.error(str(exc), icon="🚫")
+        st.error(str(exc), icon=":material/block:")

@@ -124,7 +124,7 @@ def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> N
              "zero_division: 0", settings["clipping"]]
     st.caption(plain(" · ".join(bits)))
     for w in (*report.warnings, *file_warnings):
-        st.warning(w, icon="⚠️")
+        st.warning(w, icon=":material/warning:")
 
 
 def confusion_panel(report: EvaluationReport) -> None:

@@ -42,7 +42,9 @@ PICK_KEY = "train_run_pick"
 POLL_SECONDS = 1.0
 SCHEDULE_TITLES = {"seed": "Seed: hold, then x exp(-decay) per epoch", "step": "Step decay",
                    "exponential": "Exponential decay", "cosine": "Cosine decay", "plateau": "Reduce on plateau"}
-STATUS_ICONS = {"queued": "⏳", "running": "🟢", "finished": "✅", "stopped": "⏹️", "failed": "❌", "lost": "❔"}
+STATUS_ICONS = {"queued": ":material/schedule:", "running": ":green[:material/play_circle:]",
+                "finished": ":green[:material/check_circle:]", "stopped": ":orange[:material/stop_circle:]",
+                "failed": ":red[:material/error:]", "lost": ":gray[:material/help:]"}  # Streamlit's own icon font
 PLOTLY_CONFIG = evaluate_panels.PLOTLY_CONFIG
 
 
@@ -304,12 +306,12 @@ def _live(run_id: int, was_active: bool) -> None:
 def run_results(run: Run) -> None:
     """What a run ended with: its status message, then the test-set evaluation and the predictions file."""
     if run.status == FAILED:
-        st.error(f"Run #{run.id} failed: {run.error}", icon="❌")
+        st.error(f"Run #{run.id} failed: {run.error}", icon=":material/error:")
     elif run.status == LOST:
-        st.warning(f"Run #{run.id} was lost: {run.error} Its logged epochs are kept above.", icon="❔")
+        st.warning(f"Run #{run.id} was lost: {run.error} Its logged epochs are kept above.", icon=":material/help:")
     elif run.status == STOPPED:
         st.info(f"Run #{run.id} was stopped after {run.summary.get('epochs_done', '?')} epoch(s); the test set "
-                f"was evaluated with the model as it was.", icon="⏹️")
+                f"was evaluated with the model as it was.", icon=":material/stop_circle:")
     files = run_store().artifacts(run.id)
     if run.status not in (FINISHED, STOPPED) or "predictions" not in files:
         return
