@@ -111,84 +111,94 @@ def _switch(label: str, key: str, blocked: str | None, help_text: str) -> bool:
 
 
 def strategy_controls(dataset: str) -> dict:
-    """The five strategies: a switch each, with its settings under it when on."""
+    """The five strategies: a switch each, with its settings under it when on (TrainConfig's fields)."""
     blocked = unavailable_strategies(dataset)
-    out: dict = {}
     st.markdown("**Strategies**")
+    return {"augmentation": _augmentation(blocked.get("augmentation")),
+            "l2": _l2(DATASETS[dataset].kind == "image"),
+            "dropout": _dropout(),
+            "schedule": _schedule(),
+            "transfer": _transfer(blocked.get("transfer"))}
 
-    on = _switch("Data augmentation", "aug_on", blocked.get("augmentation"),
-                 "Random rotations, shifts, shear, zoom and flips of the training images (inside the model, "
-                 "training only). Helps when there are few images.")
-    out["augmentation"] = Augmentation(enabled=on)
-    if on:
-        with st.container(border=True):
-            c1, c2 = st.columns(2)
-            out["augmentation"] = Augmentation(
-                enabled=True,
-                rotation_degrees=c1.slider("Rotation (degrees)", 0, 90, 20, key="aug_rot"),
-                zoom=c2.slider("Zoom", 0.0, 0.9, 0.2, 0.05, key="aug_zoom"),
-                width_shift=c1.slider("Width shift", 0.0, 0.9, 0.2, 0.05, key="aug_w"),
-                height_shift=c2.slider("Height shift", 0.0, 0.9, 0.2, 0.05, key="aug_h"),
-                shear=c1.slider("Shear", 0.0, 0.9, 0.2, 0.05, key="aug_shear"),
-                fill_mode=c2.selectbox("Fill", FILL_MODES, key="aug_fill"),
-                horizontal_flip=st.checkbox("Horizontal flip", True, key="aug_flip"))
 
-    on = _switch("L2 regularisation", "l2_on", None,
-                 "Adds factor x sum of squared weights to the loss: smaller weights, less overfitting.")
-    out["l2"] = L2(enabled=on)
-    if on:
-        with st.container(border=True):
-            c1, c2 = st.columns(2)
-            factor = c1.select_slider("Factor", [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1], 0.01, key="l2_factor")
-            conv = c2.checkbox("Also on conv layers", False, key="l2_conv", disabled=DATASETS[dataset].kind != "image")
-            out["l2"] = L2(enabled=True, factor=float(factor), conv=conv)
+def _augmentation(blocked: str | None) -> Augmentation:
+    if not _switch("Data augmentation", "aug_on", blocked,
+                   "Random rotations, shifts, shear, zoom and flips of the training images (inside the model, "
+                   "training only). Helps when there are few images."):
+        return Augmentation()
+    with st.container(border=True):
+        c1, c2 = st.columns(2)
+        return Augmentation(
+            enabled=True,
+            rotation_degrees=c1.slider("Rotation (degrees)", 0, 90, 20, key="aug_rot"),
+            zoom=c2.slider("Zoom", 0.0, 0.9, 0.2, 0.05, key="aug_zoom"),
+            width_shift=c1.slider("Width shift", 0.0, 0.9, 0.2, 0.05, key="aug_w"),
+            height_shift=c2.slider("Height shift", 0.0, 0.9, 0.2, 0.05, key="aug_h"),
+            shear=c1.slider("Shear", 0.0, 0.9, 0.2, 0.05, key="aug_shear"),
+            fill_mode=c2.selectbox("Fill", FILL_MODES, key="aug_fill"),
+            horizontal_flip=st.checkbox("Horizontal flip", True, key="aug_flip"))
 
-    on = _switch("Dropout", "drop_on", None,
-                 "Zeroes a random share of the hidden units at each training step, so no unit can be relied on "
-                 "alone. Helps against overfitting; slows convergence.")
-    out["dropout"] = Dropout(enabled=on)
-    if on:
-        with st.container(border=True):
-            out["dropout"] = Dropout(enabled=True, rate=st.slider("Rate", 0.05, 0.9, 0.5, 0.05, key="drop_rate"))
 
-    on = _switch("Learning-rate schedule", "lr_on", None,
-                 "Changes the learning rate during training: big steps first, small steps to settle.")
-    out["schedule"] = Schedule(enabled=on)
-    if on:
-        with st.container(border=True):
-            kind = st.selectbox("Schedule", SCHEDULES, format_func=SCHEDULE_TITLES.get, key="lr_kind")
-            c1, c2 = st.columns(2)
-            kw: dict = {}
-            if kind == "seed":
-                kw["hold_epochs"] = c1.number_input("Hold for epochs", 0, 1000, 10, key="lr_hold")
-                kw["decay"] = c2.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")
-            elif kind == "step":
-                kw["step_every"] = c1.number_input("Every epochs", 1, 1000, 10, key="lr_every")
-                kw["step_factor"] = c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_factor")
-            elif kind == "exponential":
-                kw["decay"] = c1.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")
-            elif kind == "plateau":
-                kw["plateau_patience"] = c1.number_input("Patience (epochs)", 1, 100, 3, key="lr_patience")
-                kw["plateau_factor"] = c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_pfactor")
-            out["schedule"] = Schedule(enabled=True, kind=kind, **{k: type(getattr(Schedule(), k))(v)
-                                                                    for k, v in kw.items()})
+def _l2(images: bool) -> L2:
+    if not _switch("L2 regularisation", "l2_on", None,
+                   "Adds factor x sum of squared weights to the loss: smaller weights, less overfitting."):
+        return L2()
+    with st.container(border=True):
+        c1, c2 = st.columns(2)
+        factor = c1.select_slider("Factor", [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1], 0.01, key="l2_factor")
+        conv = c2.checkbox("Also on conv layers", False, key="l2_conv", disabled=not images)
+        return L2(enabled=True, factor=float(factor), conv=conv)
 
-    on = _switch("Transfer learning", "tl_on", blocked.get("transfer"),
-                 "Starts from a convolutional base pretrained on another task, frozen, with a new head. Helps "
-                 "most when the training set is small.")
-    out["transfer"] = Transfer(enabled=on)
-    if on:
-        with st.container(border=True):
-            available = {k: b for k, b in bases().items() if b.available}
-            base = st.selectbox("Pretrained base", list(available), format_func=lambda k: available[k].title,
-                                key="tl_base")
-            st.caption(plain(available[base].reason))
-            for b in bases().values():
-                if not b.available:
-                    st.caption(plain(f"{b.title}: {b.reason}"))
-            tune = st.number_input("Fine-tune the top layers (0 = all frozen)", 0, 20, 0, key="tl_tune")
-            out["transfer"] = Transfer(enabled=True, base=base, fine_tune_layers=int(tune))
-    return out
+
+def _dropout() -> Dropout:
+    if not _switch("Dropout", "drop_on", None,
+                   "Zeroes a random share of the hidden units at each training step, so no unit can be relied on "
+                   "alone. Helps against overfitting; slows convergence."):
+        return Dropout()
+    with st.container(border=True):
+        return Dropout(enabled=True, rate=st.slider("Rate", 0.05, 0.9, 0.5, 0.05, key="drop_rate"))
+
+
+def _schedule() -> Schedule:
+    if not _switch("Learning-rate schedule", "lr_on", None,
+                   "Changes the learning rate during training: big steps first, small steps to settle."):
+        return Schedule()
+    with st.container(border=True):
+        kind = st.selectbox("Schedule", SCHEDULES, format_func=SCHEDULE_TITLES.get, key="lr_kind")
+        c1, c2 = st.columns(2)
+        if kind == "seed":
+            return Schedule(enabled=True, kind=kind,
+                            hold_epochs=int(c1.number_input("Hold for epochs", 0, 1000, 10, key="lr_hold")),
+                            decay=float(c2.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")))
+        if kind == "step":
+            return Schedule(enabled=True, kind=kind,
+                            step_every=int(c1.number_input("Every epochs", 1, 1000, 10, key="lr_every")),
+                            step_factor=c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_factor"))
+        if kind == "exponential":
+            return Schedule(enabled=True, kind=kind,
+                            decay=float(c1.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")))
+        if kind == "plateau":
+            return Schedule(enabled=True, kind=kind,
+                            plateau_patience=int(c1.number_input("Patience (epochs)", 1, 100, 3, key="lr_patience")),
+                            plateau_factor=c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_pfactor"))
+        return Schedule(enabled=True, kind=kind)
+
+
+def _transfer(blocked: str | None) -> Transfer:
+    if not _switch("Transfer learning", "tl_on", blocked,
+                   "Starts from a convolutional base pretrained on another task, frozen, with a new head. Helps "
+                   "most when the training set is small."):
+        return Transfer()
+    with st.container(border=True):
+        available = {k: b for k, b in bases().items() if b.available}
+        base = st.selectbox("Pretrained base", list(available), format_func=lambda k: available[k].title,
+                            key="tl_base")
+        st.caption(plain(available[base].reason))
+        for b in bases().values():
+            if not b.available:
+                st.caption(plain(f"{b.title}: {b.reason}"))
+        tune = st.number_input("Fine-tune the top layers (0 = all frozen)", 0, 20, 0, key="tl_tune")
+        return Transfer(enabled=True, base=base, fine_tune_layers=int(tune))
 
 
 def augmentation_preview(config: TrainConfig) -> None:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, resident_mb, streamlit_server
+from tests.waiting import wait_for
 
 SERVER_MEMORY_BUDGET_MB = 400
 
@@ -46,13 +47,7 @@ def epoch_points(pg) -> int:
 
 
 def wait_until(predicate, timeout: float, what: str, pg):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}; page: {pg.inner_text('body')[:800]}")
+    return wait_for(predicate, timeout, what, lambda: f"Page: {pg.inner_text('body')[:800]}")
 
 
 def set_number(pg, label: str, value: int) -> None:

@@ -12,7 +12,7 @@ from evalcore.errors import InputError
 from evalcore.training import launch
 from evalcore.training.config import L2, Augmentation, Dropout, Schedule, TrainConfig, Transfer
 from evalcore.training.datasets import DATASETS, csv_table, load, unavailable_strategies
-from evalcore.training.schedules import learning_rate, planned_rates
+from evalcore.training.schedules import planned_rates
 
 
 def test_json_round_trip_keeps_every_setting():

@@ -11,16 +11,7 @@ import pytest
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, RunStore
 from evalcore.training import launch
 from evalcore.training.config import TrainConfig
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+from tests.waiting import wait_for
 
 
 def _epochs(store: RunStore, run_id: int) -> int:
@@ -34,10 +25,10 @@ LONG = TrainConfig(dataset="mnist", epochs=200, train_size=1500, batch_log_secon
 def test_stop_ends_the_run_after_the_current_batch_and_keeps_every_point(tmp_path):
     store = RunStore(tmp_path)
     run_id = launch.start(LONG, store)
-    _wait(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
+    wait_for(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
     asked = time.time()
     launch.stop(run_id, store)
-    run = _wait(lambda: (r := store.run(run_id)).status == STOPPED and r, 60, "the stopped status")
+    run = wait_for(lambda: (r := store.run(run_id)).status == STOPPED and r, 60, "the stopped status")
     batches = store.series(run_id, ["batch/loss"])["batch/loss"]
     assert (batches.walls > asked).sum() <= 2  # at most the batch that was running, plus one
     assert 1 <= _epochs(store, run_id) < 200 and run.summary["epochs_done"] >= 1
@@ -47,14 +38,14 @@ def test_stop_ends_the_run_after_the_current_batch_and_keeps_every_point(tmp_pat
 def test_a_killed_worker_shows_lost_keeps_its_epochs_and_the_next_run_works(tmp_path):
     store = RunStore(tmp_path)
     run_id = launch.start(LONG, store)
-    _wait(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
+    wait_for(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
     os.killpg(store.run(run_id).pid, signal.SIGKILL)
-    run = _wait(lambda: (r := store.run(run_id)).status == LOST and r, 20, "the lost status")
+    run = wait_for(lambda: (r := store.run(run_id)).status == LOST and r, 20, "the lost status")
     assert "killed or crashed" in run.error and _epochs(store, run_id) >= 1
     with store.connection() as con:
         assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     again = launch.start(TrainConfig(dataset="iris", epochs=2), store)
-    assert _wait(lambda: store.run(again).status in (FINISHED, FAILED) and store.run(again), 90,
+    assert wait_for(lambda: store.run(again).status in (FINISHED, FAILED) and store.run(again), 90,
                  "the next run").status == FINISHED
 
 
@@ -64,7 +55,7 @@ def test_a_crash_in_the_worker_shows_failed_with_the_reason(tmp_path):
     data.write_text("a,b,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(40)))
     run_id = launch.start(TrainConfig(dataset="csv", csv_path=str(data), epochs=1), store)
     data.unlink()  # gone before the worker (still importing Keras) reads it
-    run = _wait(lambda: (r := store.run(run_id)).status in (FAILED, FINISHED) and r, 90, "the end of the run")
+    run = wait_for(lambda: (r := store.run(run_id)).status in (FAILED, FINISHED) and r, 90, "the end of the run")
     assert run.status == FAILED and "data.csv" in run.error
 
 
@@ -72,7 +63,7 @@ def test_two_runs_at_once_both_finish_with_their_own_points(tmp_path):
     store = RunStore(tmp_path)
     ids = [launch.start(TrainConfig(dataset=name, epochs=3), store) for name in ("iris", "wine")]
     for run_id in ids:
-        assert _wait(lambda: store.run(run_id).status in (FINISHED, FAILED) and store.run(run_id), 120,
+        assert wait_for(lambda: store.run(run_id).status in (FINISHED, FAILED) and store.run(run_id), 120,
                      "both runs").status == FINISHED
         assert _epochs(store, run_id) == 3
     assert store.run(ids[0]).summary["test_rows"] == 30 and store.run(ids[1]).summary["test_rows"] == 36
@@ -87,3 +78,21 @@ def _no_leftover_workers(tmp_path):
                 os.killpg(run.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def test_the_run_outlives_the_server_that_started_it(tmp_path):
+    """The Streamlit server stopping (Ctrl-C or SIGTERM to its process group) does not stop a run."""
+    import subprocess
+    import sys
+    code = ("import sys, time; from evalcore.runs import RunStore; from evalcore.training import launch; "
+            "from evalcore.training.config import TrainConfig; "
+            f"print(launch.start(TrainConfig(dataset='wine', epochs=4), RunStore({str(tmp_path)!r})), flush=True); "
+            "time.sleep(60)")
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True, cwd=launch.ROOT)
+    run_id = int(server.stdout.readline())
+    os.killpg(server.pid, signal.SIGTERM)  # the "server" and everything in its process group
+    server.wait(10)
+    store = RunStore(tmp_path)
+    run = wait_for(lambda: (r := store.run(run_id)).status in (FINISHED, FAILED, LOST) and r, 90, "the run's end")
+    assert run.status == FINISHED and _epochs(store, run_id) == 4
