@@ -9,5 +9,6 @@ st.set_page_config(page_title="evalcore", page_icon=":material/analytics:", layo
 navigation = st.navigation([
     st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", default=True),
     st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/table_chart:"),
 ])
 navigation.run()

@@ -237,3 +237,54 @@ def image_grid(images: np.ndarray, scale: int = 3) -> np.ndarray:
         for c in range(cols):
             out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = images[r, c, :, :, 0]
     return np.kron(1 - np.clip(out, 0, 1), np.ones((scale, scale), dtype=np.float32))  # dark digits on white
+
+
+def comparison_figure(runs: dict[str, RunCurves], metric: str, split: str = "validation", per: str = "epoch",
+                      smooth: str = "none", amount: float = 0.6, log_y: bool = False, max_points: int = 2000,
+                      height: int = 420) -> go.Figure:
+    """One metric of several runs overlaid: raw points always drawn (faint), an optional smoothed line, and
+    each run's best validation epoch as a star.
+
+    ``split``: 'train' or 'validation' (per-batch values exist for training only); ``smooth``: 'none', 'ema'
+    (debiased, ``amount`` is the weight) or 'moving average' (``amount`` x 20 points wide).
+    """
+    from evalcore.runs.compare import ema, keep_for_display, moving_average
+    fig = go.Figure()
+    name = {"loss": "Loss", "accuracy": "Accuracy"}[metric]
+    lower = metric == "loss"
+    for i, (label, c) in enumerate(runs.items()):
+        color = _color(i)
+        if per == "batch":
+            x, y = c.batch_x, c.batch.get(metric, np.array([]))
+        else:
+            x, y = c.epochs, (c.train if split == "train" else c.val).get(metric, np.array([]))
+        if not len(y):
+            continue
+        if smooth == "ema":
+            line = ema(y, amount)
+        elif smooth == "moving average":
+            line = moving_average(y, max(2, int(round(amount * 20))))
+        else:
+            line = None
+        keep = keep_for_display(np.asarray(y, dtype=float), max_points, lower)
+        fig.add_trace(go.Scatter(x=np.asarray(x)[keep], y=np.asarray(y)[keep], mode="markers" if line is not None
+                                 else "lines+markers", name=label if line is None else f"{label} (raw)",
+                                 legendgroup=label, marker=dict(color=color, size=5),
+                                 line=dict(color=color, width=1.5), opacity=0.35 if line is not None else 1,
+                                 hovertemplate=f"{label}<br>%{{x}}<br>%{{y:.4f}}<extra></extra>"))
+        if line is not None:
+            fig.add_trace(go.Scatter(x=np.asarray(x)[keep], y=line[keep], mode="lines", name=label,
+                                     legendgroup=label, line=dict(color=color, width=2.5),
+                                     hovertemplate=f"{label} (smoothed)<br>%{{x}}<br>%{{y:.4f}}<extra></extra>"))
+        best = c.best_epoch(metric)
+        if best is not None and per == "epoch" and split == "validation":
+            fig.add_trace(go.Scatter(x=[best], y=[c.val[metric][best - 1]], mode="markers", legendgroup=label,
+                                     showlegend=False, marker=dict(symbol="star", size=14, color=color,
+                                                                   line=dict(color="#111827", width=1)),
+                                     hovertemplate=f"{label}: best epoch {best}<br>%{{y:.4f}}<extra></extra>"))
+    unit = "Epoch" if per == "epoch" else "Epoch (batches as fractions)"
+    _layout(fig, f"{name}: {split}" + (" (per batch, running mean)" if per == "batch" else ""), unit, name, height)
+    if log_y:
+        fig.update_yaxes(type="log")
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"), margin=dict(b=40))
+    return fig

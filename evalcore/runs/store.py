@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -60,6 +61,11 @@ MIGRATIONS = (
         PRIMARY KEY (run_id, name)
     );
     """,
+    # v2: the user's tags and note per run; the time series index also serves the runs table's summaries
+    """
+    ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -97,6 +103,8 @@ class Run:
     error: str | None
     stop_requested: bool
     summary: dict
+    tags: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def active(self) -> bool:
@@ -332,11 +340,59 @@ class RunStore:
             rows = con.execute("SELECT name, path FROM artifacts WHERE run_id = ?", (run_id,)).fetchall()
         return {name: Path(path) for name, path in rows}
 
+    def rename(self, run_id: int, name: str) -> None:
+        name = " ".join(str(name).split())
+        if not name:
+            raise input_error("a run name", "an empty name", "type a name")
+        with self._write() as con:
+            con.execute("UPDATE runs SET name = ? WHERE id = ?", (name[:200], run_id))
+
+    def set_tags(self, run_id: int, tags) -> None:
+        clean = sorted({" ".join(str(t).split())[:50] for t in tags} - {""})
+        with self._write() as con:
+            con.execute("UPDATE runs SET tags = ? WHERE id = ?", (json.dumps(clean), run_id))
+
+    def set_note(self, run_id: int, note: str) -> None:
+        with self._write() as con:
+            con.execute("UPDATE runs SET note = ? WHERE id = ?", (str(note)[:10_000], run_id))
+
+    def delete_run(self, run_id: int) -> None:
+        """Delete one run: its row, points and artifacts (one transaction), then its folder. Never another run's.
+
+        An active run is refused: stop it first.
+        """
+        run = self.run(run_id)
+        if run.active:
+            raise input_error("a run that has ended", f"run #{run_id} is {run.status}", "stop it first")
+        with self._write() as con:
+            con.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
+            con.execute("DELETE FROM artifacts WHERE run_id = ?", (run_id,))
+            con.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        folder = self.folder / "runs" / str(int(run_id))
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def epoch_summaries(self, keys=("epoch/val_accuracy", "epoch/val_loss", "epoch/accuracy", "epoch/loss")
+                        ) -> dict[tuple[int, str], tuple[float, float, float, int]]:
+        """(run, key) -> (min, max, last, epochs) over every run, in one query (the runs table's columns)."""
+        marks = ", ".join("?" * len(keys))
+        with self.connection() as con:
+            rows = con.execute(
+                f"SELECT p.run_id, p.key, MIN(p.value), MAX(p.value), COUNT(*), "
+                f"(SELECT q.value FROM points q WHERE q.run_id = p.run_id AND q.key = p.key "
+                f" ORDER BY q.step DESC LIMIT 1) "
+                f"FROM points p WHERE p.key IN ({marks}) GROUP BY p.run_id, p.key", tuple(keys)).fetchall()
+        return {(r[0], r[1]): (_nan(r[2]), _nan(r[3]), _nan(r[5]), int(r[4])) for r in rows}
+
     def run_folder(self, run_id: int) -> Path:
         """Where a run's files (predictions, logs, TensorBoard events) go."""
         folder = self.folder / "runs" / str(run_id)
         folder.mkdir(parents=True, exist_ok=True)
         return folder
+
+
+def _nan(value) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -349,4 +405,5 @@ def _run(description, row) -> Run:
     d["config"] = json.loads(d["config"])
     d["summary"] = json.loads(d["summary"] or "{}")
     d["stop_requested"] = bool(d["stop_requested"])
+    d["tags"] = tuple(json.loads(d.get("tags") or "[]"))
     return Run(**d)

@@ -1,0 +1,135 @@
+"""Run comparison: the runs table, honest smoothing, downsampling for display, configuration differences.
+
+Example:
+    >>> ema([1.0, 0.0, 0.0], 0.5).round(3).tolist()   # debiased: the first value is the first point, not 0.5
+    [1.0, 0.333, 0.143]
+    >>> keep_for_display(np.array([5., 1., 3., 9., 2.]), 3, lower_is_better=True).tolist()
+    [0, 1, 3, 4]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from evalcore.runs.store import Run, RunStore
+
+STRATEGIES = ("augmentation", "l2", "dropout", "schedule", "transfer")
+
+
+def ema(values, weight: float) -> np.ndarray:
+    """Exponential moving average, debiased as Adam does (divide by 1 - weight^t), NaNs skipped.
+
+    Unlike the plain EMA, the start is not pulled toward zero; ``weight`` 0 returns the values.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.full(values.shape, np.nan)
+    acc, n = 0.0, 0
+    for i, v in enumerate(values):
+        if math.isfinite(v):
+            acc = weight * acc + (1 - weight) * v
+            n += 1
+        if n:
+            out[i] = acc / (1 - weight ** n) if weight < 1 else values[i]
+    return out
+
+
+def moving_average(values, window: int) -> np.ndarray:
+    """Trailing mean of the last ``window`` points (fewer at the start), NaNs skipped."""
+    values = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(values)
+    csum = np.concatenate(([0.0], np.cumsum(np.where(ok, values, 0.0))))
+    ccount = np.concatenate(([0], np.cumsum(ok)))
+    idx = np.arange(1, len(values) + 1)
+    lo = np.maximum(0, idx - window)
+    count = ccount[idx] - ccount[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, (csum[idx] - csum[lo]) / np.maximum(count, 1), np.nan)
+
+
+def keep_for_display(values: np.ndarray, max_points: int, lower_is_better: bool) -> np.ndarray:
+    """Indices of at most ~``max_points`` points to draw: first, last, best, and each bucket's min and max.
+
+    The full series stays in the store; this only thins what the browser draws.
+    """
+    n = len(values)
+    if n <= max_points:
+        return np.arange(n)
+    finite = np.where(np.isfinite(values), values, np.nan)
+    keep = {0, n - 1}
+    if np.isfinite(finite).any():
+        keep.add(int(np.nanargmin(finite) if lower_is_better else np.nanargmax(finite)))
+    buckets = max(1, max_points // 2)
+    for chunk in np.array_split(np.arange(n), buckets):
+        part = finite[chunk]
+        if np.isfinite(part).any():
+            keep.add(int(chunk[np.nanargmin(part)]))
+            keep.add(int(chunk[np.nanargmax(part)]))
+    return np.array(sorted(keep))
+
+
+def _strategy_text(config: dict) -> dict[str, str]:
+    """Each strategy as 'off' or its main settings, for the table's columns."""
+    out = {}
+    a, l2, d, s, t = (config.get(k, {}) for k in STRATEGIES)
+    out["augmentation"] = (f"rot {a.get('rotation_degrees', 0):g}°, zoom {a.get('zoom', 0):g}"
+                           if a.get("enabled") else "off")
+    out["l2"] = f"{l2.get('factor', 0):g}" + (" +conv" if l2.get("conv") else "") if l2.get("enabled") else "off"
+    out["dropout"] = f"{d.get('rate', 0):g}" if d.get("enabled") else "off"
+    out["schedule"] = s.get("kind", "") if s.get("enabled") else "off"
+    out["transfer"] = (t.get("base", "") + (f" ft{t.get('fine_tune_layers')}" if t.get("fine_tune_layers") else "")
+                       if t.get("enabled") else "off")
+    return out
+
+
+def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
+    """One row per run: name, status, dataset, strategies, best and last validation metrics, epochs, duration."""
+    runs = store.runs() if runs is None else runs
+    summaries = store.epoch_summaries()
+    rows = []
+    for r in runs:
+        va = summaries.get((r.id, "epoch/val_accuracy"), (np.nan, np.nan, np.nan, 0))
+        vl = summaries.get((r.id, "epoch/val_loss"), (np.nan, np.nan, np.nan, 0))
+        trained = summaries.get((r.id, "epoch/loss"), (np.nan, np.nan, np.nan, 0))
+        row = {"id": r.id, "name": r.name, "status": r.status, "kind": r.kind,
+               "dataset": r.config.get("dataset", r.config.get("file", "")),
+               **_strategy_text(r.config),
+               "best val acc": va[1], "last val acc": va[2], "best val loss": vl[0], "last val loss": vl[2],
+               "test acc": r.summary.get("test_accuracy", r.summary.get("accuracy", np.nan)),
+               "epochs": trained[3], "seconds": r.duration if r.duration is not None else np.nan,
+               "created": pd.Timestamp(r.created, unit="s"), "tags": ", ".join(r.tags), "note": r.note}
+        rows.append(row)
+    columns = ["id", "name", "status", "kind", "dataset", *STRATEGIES, "best val acc", "last val acc",
+               "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def flatten(config: dict, prefix: str = "") -> dict[str, object]:
+    """Nested settings as dotted keys: {'dropout': {'rate': 0.5}} -> {'dropout.rate': 0.5}."""
+    out: dict[str, object] = {}
+    for key, value in config.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def config_diff(runs: list[Run], only_differences: bool = False) -> pd.DataFrame:
+    """Settings (rows) by run (columns), with a 'differs' column; a switched-off strategy's sub-settings read
+    '(off)', since they did nothing."""
+    flat = {f"#{r.id}": _effective(flatten(r.config)) for r in runs}
+    keys = sorted({k for f in flat.values() for k in f})
+    table = pd.DataFrame({name: [f.get(k, "(off)") for k in keys] for name, f in flat.items()}, index=keys)
+    table = table.astype(str)
+    table.insert(0, "differs", table.nunique(axis=1) > 1)
+    table.index.name = "setting"
+    return table[table["differs"]] if only_differences else table
+
+
+def _effective(flat: dict[str, object]) -> dict[str, object]:
+    """Drop the sub-settings of switched-off strategies: they did nothing, so they are not differences."""
+    off = {s for s in STRATEGIES if flat.get(f"{s}.enabled") is False}
+    return {k: v for k, v in flat.items() if k.split(".")[0] not in off or k.endswith(".enabled")}

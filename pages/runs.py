@@ -1,0 +1,31 @@
+"""Runs: every training run and saved evaluation; filter, edit, and compare selected runs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from evalcore.errors import EvalcoreError
+from evalcore.runs.compare import runs_table
+from ui import runs_panels as panels
+from ui.router import use_app_router
+from ui.train_panels import run_store
+
+use_app_router()
+st.title("Runs")
+
+try:
+    store = run_store()
+    runs = {r.id: r for r in store.runs()}
+    if not runs:
+        st.info("No runs yet. Start one on the Train page.")
+    else:
+        table = panels.filters(runs_table(store, list(runs.values())))
+        selected = [runs[i] for i in panels.table_with_selection(table) if i in runs]
+        if len(selected) == 1:
+            panels.edit_run(selected[0])
+        if selected:
+            panels.compare(selected)
+        else:
+            st.caption("Select one or more rows to compare their curves and settings.")
+except EvalcoreError as exc:
+    st.error(str(exc), icon=":material/block:")

@@ -1,0 +1,107 @@
+"""Widget groups of the Runs page: the filtered runs table, editing one run, comparing several."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from evalcore import charts
+from evalcore.runs import Run
+from evalcore.runs.compare import STRATEGIES, config_diff
+from evalcore.runs.curves import run_curves
+from ui.text import plain
+from ui.train_panels import PLOTLY_CONFIG, run_store
+
+TABLE_KEY = "runs_table"
+CONFIRM_KEY = "runs_confirm_delete"
+
+
+def filters(table: pd.DataFrame) -> pd.DataFrame:
+    """Text, status, dataset, strategy and tag filters over the runs table."""
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+    text = c1.text_input("Search", placeholder="name, note or tag", key="runs_search")
+    statuses = c2.multiselect("Status", sorted(table["status"].unique()), key="runs_status")
+    datasets = c3.multiselect("Dataset", sorted(table["dataset"].astype(str).unique()), key="runs_dataset")
+    uses = c4.multiselect("Strategy on", STRATEGIES, key="runs_strategy")
+    keep = pd.Series(True, index=table.index)
+    if text:
+        hay = (table["name"] + " " + table["note"] + " " + table["tags"]).str.lower()
+        keep &= hay.str.contains(text.lower(), regex=False)
+    if statuses:
+        keep &= table["status"].isin(statuses)
+    if datasets:
+        keep &= table["dataset"].astype(str).isin(datasets)
+    for strategy in uses:
+        keep &= table[strategy] != "off"
+    return table[keep]
+
+
+def table_with_selection(table: pd.DataFrame) -> list[int]:
+    """The runs table (click a header to sort); returns the ids of the selected rows."""
+    st.caption(f"{len(table):,} run(s). Select rows to compare them or to edit one. Best = lowest loss, highest "
+               "accuracy over the epochs; last = the final epoch.")
+    number = st.column_config.NumberColumn(format="%.4f")
+    event = st.dataframe(
+        table, hide_index=True, key=TABLE_KEY, on_select="rerun", selection_mode="multi-row",
+        column_config={"best val acc": number, "last val acc": number, "best val loss": number,
+                       "last val loss": number, "test acc": number,
+                       "seconds": st.column_config.NumberColumn(format="%.0f"),
+                       "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+    rows = event.selection.rows if event is not None else []
+    return [int(table.iloc[i]["id"]) for i in rows if i < len(table)]
+
+
+def edit_run(run: Run) -> None:
+    """Rename, tag, annotate or delete one run (deleting asks for confirmation)."""
+    with st.expander(f"Edit run #{run.id}", expanded=True):
+        name = st.text_input("Name", run.name, key=f"edit_name_{run.id}")
+        tags = st.text_input("Tags (comma-separated)", ", ".join(run.tags), key=f"edit_tags_{run.id}")
+        note = st.text_area("Note", run.note, key=f"edit_note_{run.id}")
+        c1, c2 = st.columns(2)
+        if c1.button("Save", key=f"edit_save_{run.id}", type="primary"):
+            store = run_store()
+            store.rename(run.id, name)
+            store.set_tags(run.id, tags.split(","))
+            store.set_note(run.id, note)
+            st.toast(f"Run #{run.id} saved.")
+            st.rerun()
+        if st.session_state.get(CONFIRM_KEY) == run.id:
+            st.warning(f"Delete run #{run.id} ({plain(run.name)}) with all its points and files? This cannot be "
+                       "undone.", icon=":material/warning:")
+            d1, d2 = st.columns(2)
+            if d1.button("Yes, delete it", key=f"edit_delete_yes_{run.id}", type="primary"):
+                run_store().delete_run(run.id)
+                st.session_state.pop(CONFIRM_KEY, None)
+                st.toast(f"Run #{run.id} deleted.")
+                st.rerun()
+            if d2.button("Cancel", key=f"edit_delete_no_{run.id}"):
+                st.session_state.pop(CONFIRM_KEY, None)
+                st.rerun()
+        elif c2.button("Delete…", key=f"edit_delete_{run.id}", disabled=run.active,
+                       help="Stop the run first." if run.active else None):
+            st.session_state[CONFIRM_KEY] = run.id
+            st.rerun()
+
+
+def compare(runs: list[Run]) -> None:
+    """Overlaid curves of the selected runs and their settings side by side, differences first."""
+    st.subheader(f"Compare {len(runs)} run(s)")
+    c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 2, 1])
+    metric = c1.radio("Metric", ["loss", "accuracy"], horizontal=True, key="cmp_metric")
+    per = c2.radio("Points", ["epoch", "batch"], horizontal=True, key="cmp_per",
+                   help="Per batch: Keras' running mean within each epoch, training only.")
+    split = "train" if per == "batch" else c3.radio("Split", ["validation", "train"], horizontal=True,
+                                                     key="cmp_split")
+    smooth = c4.radio("Smoothing", ["none", "ema", "moving average"], horizontal=True, key="cmp_smooth",
+                      help="EMA is debiased (no pull toward zero at the start); raw points stay visible.")
+    amount = c4.slider("Smoothing amount", 0.0, 0.95, 0.6, 0.05, key="cmp_amount") if smooth != "none" else 0.0
+    log_y = c5.toggle("Log scale", key="cmp_log")
+    store = run_store()
+    curves = {f"#{r.id} {r.name}": run_curves(store.series(r.id)) for r in runs}
+    st.plotly_chart(charts.comparison_figure(curves, metric, split, per, smooth, amount, log_y),
+                    config=PLOTLY_CONFIG, key="cmp_chart")
+    only = st.toggle("Only the settings that differ", value=True, key="cmp_only_diff")
+    diff = config_diff(runs, only_differences=only)
+    styled = diff.style.apply(lambda row: ["background-color: #fef3c7" if row["differs"] else "" for _ in row],
+                              axis=1)
+    st.dataframe(styled, key="cmp_config")
