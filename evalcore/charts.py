@@ -288,3 +288,18 @@ def comparison_figure(runs: dict[str, RunCurves], metric: str, split: str = "val
         fig.update_yaxes(type="log")
     fig.update_layout(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"), margin=dict(b=40))
     return fig
+
+
+def parallel_coordinates_figure(frame, color: str = "best val acc", height: int = 420) -> go.Figure:
+    """Settings against results across runs: one line per run, coloured by ``color``; constant columns dropped."""
+    numeric = [c for c in frame.columns if c != "run" and frame[c].notna().any() and frame[c].nunique() > 1]
+    if color not in numeric and color in frame.columns:
+        numeric.append(color)
+    dims = [dict(label=c, values=frame[c].fillna(frame[c].min() if frame[c].notna().any() else 0))
+            for c in numeric]
+    fig = go.Figure(go.Parcoords(line=dict(color=frame[color].fillna(0), colorscale="Viridis", showscale=True,
+                                           colorbar=dict(title=color)), dimensions=dims,
+                                 labelfont=dict(size=12), tickfont=dict(size=10)))
+    fig.update_layout(title=dict(text="Settings against results (lines: runs)", x=0.01), height=height, font=FONT,
+                      paper_bgcolor="white", margin=dict(l=60, r=60, t=110, b=30))
+    return fig

@@ -19,12 +19,14 @@ try:
     if not runs:
         st.info("No runs yet. Start one on the Train page.")
     else:
-        table = panels.filters(runs_table(store, list(runs.values())))
+        full = runs_table(store, list(runs.values()))
+        table = panels.filters(full)
         selected = [runs[i] for i in panels.table_with_selection(table) if i in runs]
         if len(selected) == 1:
             panels.edit_run(selected[0])
         if selected:
             panels.compare(selected)
+            panels.parallel_coordinates(selected, full)
         else:
             st.caption("Select one or more rows to compare their curves and settings.")
 except EvalcoreError as exc:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from evalcore import charts
 from evalcore.runs import Run
-from evalcore.runs.compare import STRATEGIES, config_diff
+from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
 from evalcore.runs.curves import run_curves
 from ui.text import plain
 from ui.train_panels import PLOTLY_CONFIG, run_store
@@ -81,6 +81,18 @@ def edit_run(run: Run) -> None:
                        help="Stop the run first." if run.active else None):
             st.session_state[CONFIRM_KEY] = run.id
             st.rerun()
+
+
+def parallel_coordinates(runs: list[Run], table: pd.DataFrame) -> None:
+    """Settings against the best and final validation metrics across the selected runs (training runs only)."""
+    trained = [r for r in runs if r.kind == "train"]
+    if len(trained) < 2:
+        return
+    frame = settings_and_results(trained, table)
+    color = st.selectbox("Colour lines by", ["best val acc", "last val acc", "best val loss"], key="pc_color")
+    st.plotly_chart(charts.parallel_coordinates_figure(frame, color), config=PLOTLY_CONFIG, key="pc_chart")
+    st.caption("Drag along an axis to keep only the runs in that range. Settings that are the same in every "
+               "selected run are left out; a strategy switched off counts as 0.")
 
 
 def compare(runs: list[Run]) -> None:

@@ -133,3 +133,28 @@ def _effective(flat: dict[str, object]) -> dict[str, object]:
     """Drop the sub-settings of switched-off strategies: they did nothing, so they are not differences."""
     off = {s for s in STRATEGIES if flat.get(f"{s}.enabled") is False}
     return {k: v for k, v in flat.items() if k.split(".")[0] not in off or k.endswith(".enabled")}
+
+
+def settings_and_results(runs: list[Run], table: pd.DataFrame) -> pd.DataFrame:
+    """One numeric row per run for the parallel-coordinates chart: settings (a strategy switched off is 0) and
+    the best and final validation metrics."""
+    by_id = table.set_index("id")
+    rows = []
+    for r in runs:
+        c = r.config
+        on = {s: bool(c.get(s, {}).get("enabled")) for s in STRATEGIES}
+        rows.append({
+            "run": f"#{r.id}",
+            "log10 learning rate": math.log10(c.get("learning_rate", 1e-3)),
+            "batch size": c.get("batch_size", np.nan),
+            "training rows": c.get("train_size") or np.nan,
+            "augmentation": float(on["augmentation"]),
+            "L2 factor": c["l2"].get("factor", 0.0) if on["l2"] else 0.0,
+            "dropout rate": c["dropout"].get("rate", 0.0) if on["dropout"] else 0.0,
+            "LR schedule": float(on["schedule"]),
+            "transfer": float(on["transfer"]),
+            "best val acc": by_id.loc[r.id, "best val acc"] if r.id in by_id.index else np.nan,
+            "last val acc": by_id.loc[r.id, "last val acc"] if r.id in by_id.index else np.nan,
+            "best val loss": by_id.loc[r.id, "best val loss"] if r.id in by_id.index else np.nan,
+        })
+    return pd.DataFrame(rows)
