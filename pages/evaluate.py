@@ -20,7 +20,7 @@ try:
         report = prepared.report(panels.threshold_controls(prepared))
         panels.headline(report, predictions.warnings)
         if report.task == "regression":
-            panels.regression_panels(prepared, report)
+            panels.regression_panels(prepared, report, predictions.source)
         else:
             panels.classification_panels(predictions, prepared, report)
 except EvalcoreError as exc:

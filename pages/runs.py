@@ -8,7 +8,7 @@ from evalcore.errors import EvalcoreError
 from evalcore.runs.compare import runs_table
 from ui import runs_panels as panels
 from ui.router import use_app_router
-from ui.train_panels import run_store
+from ui.store import run_store
 
 use_app_router()
 st.title("Runs")

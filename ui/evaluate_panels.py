@@ -12,8 +12,10 @@ from evalcore.metrics.evaluation import Prepared
 from evalcore.metrics.report import EvaluationReport
 from evalcore.predictions import ColumnMap, Predictions, class_of_column, detect_columns
 from evalcore.samples import SAMPLES
+from evalcore.runs.evaluations import save_evaluation
 from evalcore.slices import metrics_by_group
 from ui.cache import Source, evaluation_of
+from ui.store import run_store
 from ui.text import fmt, plain
 
 NONE = "(none)"
@@ -237,12 +239,23 @@ def slices_panel(frame: pd.DataFrame, other_columns: list[str], prepared: Prepar
                                 if k not in ("group", "rows")})
 
 
-def downloads(report: EvaluationReport) -> None:
+def downloads(report: EvaluationReport, file_name: str) -> None:
     c1, c2 = st.columns(2)
     c1.download_button("Report (JSON)", report_to_json(report), "evaluation.json", "application/json",
                        key="dl_json")
     c2.download_button("Metrics (CSV)", report_to_csv(report), "evaluation.csv", "text/csv", key="dl_csv")
     st.caption("Each chart downloads as PNG from its toolbar (camera icon).")
+    save_as_run(report, file_name)
+
+
+def save_as_run(report: EvaluationReport, file_name: str) -> None:
+    """Keep this evaluation as a run (kind 'evaluation') on the Runs page, to track model versions over time."""
+    c1, c2 = st.columns([3, 1])
+    name = c1.text_input("Run name", value=file_name, key="save_run_name")
+    c2.markdown("&nbsp;")
+    if c2.button("Save as run", key="save_run", use_container_width=True):
+        run_id = save_evaluation(run_store(), name.strip() or file_name, file_name, report)
+        st.success(f"Saved as run #{run_id}: see the Runs page.", icon=":material/check_circle:")
 
 
 CLASSIFICATION_TABS = ("Confusion matrix", "ROC & PR", "Calibration", "Per class", "Misclassified", "Slices",
@@ -259,7 +272,7 @@ def _open_tab(labels: tuple[str, ...]):
     return labels[0], None
 
 
-def regression_panels(prepared, report: EvaluationReport) -> None:
+def regression_panels(prepared, report: EvaluationReport, source_name: str) -> None:
     label, tab = _open_tab(REGRESSION_TABS)
     if tab is None:
         return
@@ -268,7 +281,7 @@ def regression_panels(prepared, report: EvaluationReport) -> None:
             st.plotly_chart(charts.residual_figure(prepared.y_true.astype(float), prepared.y_pred.astype(float)),
                             config=PLOTLY_CONFIG, key="fit_chart")
         else:
-            downloads(report)
+            downloads(report, source_name)
 
 
 def classification_panels(predictions: Predictions, prepared: Prepared, report: EvaluationReport) -> None:
@@ -282,7 +295,7 @@ def classification_panels(predictions: Predictions, prepared: Prepared, report: 
         "Per class": lambda: per_class_table(report),
         "Misclassified": lambda: misclassified_panel(predictions.frame, prepared, report),
         "Slices": lambda: slices_panel(predictions.frame, predictions.other_columns, prepared, report),
-        "Downloads": lambda: downloads(report),
+        "Downloads": lambda: downloads(report, predictions.source),
     }
     with tab:
         render[label]()

@@ -10,7 +10,8 @@ from evalcore.runs import Run
 from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
 from evalcore.runs.curves import run_curves
 from ui.text import plain
-from ui.train_panels import PLOTLY_CONFIG, run_store
+from ui.evaluate_panels import PLOTLY_CONFIG
+from ui.store import run_store
 
 TABLE_KEY = "runs_table"
 CONFIRM_KEY = "runs_confirm_delete"

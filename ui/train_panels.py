@@ -17,7 +17,7 @@ import streamlit as st
 from evalcore import charts
 from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
-from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run, RunStore, home
+from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
 from evalcore.training import launch
 from evalcore.training.bases import bases
@@ -35,6 +35,7 @@ from evalcore.training.config import (
 from evalcore.training.datasets import DATASETS, unavailable_strategies
 from evalcore.training.schedules import planned_rates
 from ui import evaluate_panels
+from ui.store import run_store
 from ui.text import plain
 
 RUN_KEY = "train_run"
@@ -46,16 +47,6 @@ STATUS_ICONS = {"queued": ":material/schedule:", "running": ":green[:material/pl
                 "finished": ":green[:material/check_circle:]", "stopped": ":orange[:material/stop_circle:]",
                 "failed": ":red[:material/error:]", "lost": ":gray[:material/help:]"}  # Streamlit's own icon font
 PLOTLY_CONFIG = evaluate_panels.PLOTLY_CONFIG
-
-
-@st.cache_resource
-def _store(folder: str) -> RunStore:
-    return RunStore(folder)
-
-
-def run_store() -> RunStore:
-    """The run store of $EVALCORE_HOME (opened once per folder)."""
-    return _store(str(home()))
 
 
 # ---------------------------------------------------------------- settings

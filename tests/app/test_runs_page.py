@@ -79,3 +79,19 @@ def test_rename_then_delete_with_confirmation():
     assert len(store.runs()) == 3  # nothing deleted before the confirmation
     at.button(key=f"edit_delete_yes_{run_id}").click().run()
     assert [r.name for r in store.runs()] == ["with dropout", XSS]
+
+
+def test_save_an_evaluation_as_a_run_and_find_it_on_the_runs_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.radio(key="eval_source").set_value("Try a sample").run()
+    at.session_state["eval_tab"] = "Downloads"
+    at.run()
+    at.text_input(key="save_run_name").set_value("model v1").run()
+    at.button(key="save_run").click().run()
+    assert not at.exception and any("Saved as run" in s.value for s in at.success)
+    run = RunStore().runs()[0]
+    assert (run.kind, run.status, run.name) == ("evaluation", "finished", "model v1")
+    assert 0 < run.summary["accuracy"] <= 1 and "report" in RunStore().artifacts(run.id)
+    page = _page()
+    row = page.dataframe[0].value.iloc[0]
+    assert row["kind"] == "evaluation" and row["test acc"] == run.summary["accuracy"]

@@ -1,0 +1,34 @@
+"""Saved evaluations: an Evaluate report stored as a run of kind 'evaluation', so model versions can be
+tracked over time next to training runs.
+
+Example:
+    >>> import tempfile; from evalcore.metrics import evaluate
+    >>> store = RunStore(tempfile.mkdtemp())
+    >>> run_id = save_evaluation(store, "model v1", "preds.csv", evaluate([0, 1, 1, 0], [0, 1, 0, 0]))
+    >>> run = store.run(run_id); run.kind, run.status, round(run.summary["accuracy"], 2)
+    ('evaluation', 'finished', 0.75)
+"""
+
+from __future__ import annotations
+
+from evalcore.export import report_to_json
+from evalcore.metrics.report import EvaluationReport
+from evalcore.runs.store import FINISHED, RunStore
+
+
+def save_evaluation(store: RunStore, name: str, file_name: str, report: EvaluationReport) -> int:
+    """Store the report: its headline values as the run's summary, the full report as a JSON artifact."""
+    config = {"file": file_name, "task": report.task, "rows": report.n_rows, "classes": list(report.classes),
+              "positive_class": report.pos_label, "threshold": report.threshold,
+              "prediction_rule": report.prediction_rule}
+    run_id = store.create_run(name, "evaluation", config, status=FINISHED)
+    summary = {key.lower().replace(" ", "_").replace("²", "2"): est.value for key, est in report.metrics.items()}
+    summary.update({f"{key.lower().replace(' ', '_').replace('²', '2')}_interval": [est.low, est.high]
+                    for key, est in report.metrics.items()})
+    summary["test_accuracy"] = summary.get("accuracy", float("nan"))
+    store.set_summary(run_id, summary)
+    path = store.run_folder(run_id) / "report.json"
+    path.write_text(report_to_json(report), encoding="utf-8")
+    store.add_artifact(run_id, "report", path)
+    store.set_status(run_id, FINISHED)
+    return run_id
