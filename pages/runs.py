@@ -16,8 +16,9 @@ st.title("Runs")
 try:
     store = run_store()
     runs = {r.id: r for r in store.runs()}
+    panels.paired_files()
     if not runs:
-        st.info("No runs yet. Start one on the Train page.")
+        st.info("No runs yet. Start one on the Train page, or save an evaluation from the Evaluate page.")
     else:
         full = runs_table(store, list(runs.values()))
         table = panels.filters(full)
@@ -27,6 +28,8 @@ try:
         if selected:
             panels.compare(selected)
             panels.parallel_coordinates(selected, full)
+        if len(selected) == 2:
+            panels.paired_runs(*sorted(selected, key=lambda r: r.id))
         else:
             st.caption("Select one or more rows to compare their curves and settings.")
 except EvalcoreError as exc:

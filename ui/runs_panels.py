@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from evalcore import charts
+from evalcore.metrics.paired import from_prediction_frames
 from evalcore.runs import Run
 from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
 from evalcore.runs.curves import run_curves
@@ -118,3 +119,54 @@ def compare(runs: list[Run]) -> None:
     styled = diff.style.apply(lambda row: ["background-color: #fef3c7" if row["differs"] else "" for _ in row],
                               axis=1)
     st.dataframe(styled, key="cmp_config")
+
+
+def paired_runs(a: Run, b: Run) -> None:
+    """Two selected runs' test-set predictions compared row by row (B against A)."""
+    files = {r.id: run_store().artifacts(r.id).get("predictions") for r in (a, b)}
+    if not all(files.values()):
+        return
+    st.subheader(f"Test-set predictions: #{b.id} against #{a.id}")
+    paired_panel(_predictions(str(files[a.id])), _predictions(str(files[b.id])), f"#{a.id}", f"#{b.id}",
+                 key="pair_runs")
+
+
+def paired_files() -> None:
+    """Two uploaded prediction files of the same rows (y_true, y_pred, prob_<class> columns)."""
+    with st.expander("Compare two prediction files of the same rows"):
+        c1, c2 = st.columns(2)
+        up_a = c1.file_uploader("Model A (CSV)", type=["csv"], key="pair_file_a")
+        up_b = c2.file_uploader("Model B (CSV)", type=["csv"], key="pair_file_b")
+        if up_a is not None and up_b is not None:
+            paired_panel(pd.read_csv(up_a, dtype={"y_true": str, "y_pred": str}),
+                         pd.read_csv(up_b, dtype={"y_true": str, "y_pred": str}), "A", "B", key="pair_up")
+
+
+@st.cache_data(max_entries=16)
+def _predictions(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"y_true": str, "y_pred": str})
+
+
+def paired_panel(frame_a: pd.DataFrame, frame_b: pd.DataFrame, name_a: str, name_b: str, key: str) -> None:
+    classes = [c[len("prob_"):] for c in frame_a.columns if c.startswith("prob_")]
+    positive = None
+    if len(classes) > 2:
+        positive = st.selectbox("Class for DeLong's ROC AUC test (one against the rest)", classes,
+                                key=f"{key}_pos")
+    result = from_prediction_frames(frame_a, frame_b, positive=positive)
+    table = pd.DataFrame([{"metric": d.metric, name_a: d.a, name_b: d.b, f"{name_b} − {name_a}": d.difference,
+                           "95% low": d.low, "95% high": d.high, "interval": d.method}
+                          for d in result.differences])
+    number = st.column_config.NumberColumn(format="%.4f")
+    st.dataframe(table, hide_index=True, key=f"{key}_table",
+                 column_config={c: number for c in table.columns if c not in ("metric", "interval")})
+    t = result.mcnemar
+    st.markdown(plain(f"McNemar's test of equal accuracy ({t.method}): {t.a_only} rows only {name_a} gets "
+                      f"right, {t.b_only} only {name_b}; p = {t.p_value:.4g}."))
+    if result.delong is not None:
+        d = result.delong
+        st.markdown(plain(f"DeLong's test of equal ROC AUC ('{d.positive}' against the rest): AUC {d.auc_a:.4f} "
+                          f"vs {d.auc_b:.4f}, difference {d.difference:+.4f} (SE {d.std_error:.4f}), "
+                          f"z = {d.z:.2f}, p = {d.p_value:.4g}."))
+    st.caption(f"{result.n_rows:,} rows, paired: both models on the same rows. A p-value under 0.05 says the "
+               "difference is unlikely to be chance on these rows; it says nothing about other data.")
