@@ -303,3 +303,24 @@ def parallel_coordinates_figure(frame, color: str = "best val acc", height: int 
     fig.update_layout(title=dict(text="Settings against results (lines: runs)", x=0.01), height=height, font=FONT,
                       paper_bgcolor="white", margin=dict(l=60, r=60, t=110, b=30))
     return fig
+
+
+def ablation_figure(effects, metric: str = "test accuracy", height: int = 360) -> go.Figure:
+    """Each strategy's effect on a test metric against the baseline (paired by seed), with its interval across
+    seeds; positive is better for accuracy, negative for loss."""
+    rows = effects[effects["variant"] != "baseline"]
+    effect, low, high = rows[f"{metric} effect"], rows[f"{metric} low"], rows[f"{metric} high"]
+    better = effect > 0 if "accuracy" in metric else effect < 0
+    colors = [PALETTE[2] if b else PALETTE[1] for b in better]
+    fig = go.Figure(go.Bar(
+        x=effect, y=rows["variant"], orientation="h", marker_color=colors,
+        error_x=dict(type="data", symmetric=False, array=(high - effect).fillna(0), arrayminus=(effect - low).fillna(0),
+                     color="#374151", thickness=1.5),
+        customdata=np.stack([low, high, rows["runs done"]], axis=1),
+        hovertemplate="%{y}: %{x:+.4f}<br>interval %{customdata[0]:+.4f} to %{customdata[1]:+.4f}"
+                      "<br>%{customdata[2]} seed(s)<extra></extra>"))
+    fig.add_vline(x=0, line=dict(color="#111827", width=1))
+    title = f"Effect on {metric} against the baseline"
+    _layout(fig, title, f"{metric}: variant - baseline (paired by seed)", "", height)
+    fig.update_yaxes(autorange="reversed")
+    return fig

@@ -28,9 +28,10 @@ try:
         if selected:
             panels.compare(selected)
             panels.parallel_coordinates(selected, full)
-        if len(selected) == 2:
-            panels.paired_runs(*sorted(selected, key=lambda r: r.id))
         else:
             st.caption("Select one or more rows to compare their curves and settings.")
+        if len(selected) == 2:
+            panels.paired_runs(*sorted(selected, key=lambda r: r.id))
+        panels.ablation_studies()
 except EvalcoreError as exc:
     st.error(str(exc), icon=":material/block:")

@@ -17,6 +17,7 @@ with settings:
         config = panels.settings_panel()
         panels.augmentation_preview(config)
         panels.start_button(config)
+        panels.ablation_button(config)
     except EvalcoreError as exc:
         st.error(str(exc), icon=":material/block:")
 with view:

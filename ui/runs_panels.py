@@ -10,6 +10,7 @@ from evalcore.metrics.paired import from_prediction_frames
 from evalcore.runs import Run
 from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
 from evalcore.runs.curves import run_curves
+from evalcore.training import ablation
 from ui.text import plain
 from ui.evaluate_panels import PLOTLY_CONFIG
 from ui.store import run_store
@@ -170,3 +171,44 @@ def paired_panel(frame_a: pd.DataFrame, frame_b: pd.DataFrame, name_a: str, name
                           f"z = {d.z:.2f}, p = {d.p_value:.4g}."))
     st.caption(f"{result.n_rows:,} rows, paired: both models on the same rows. A p-value under 0.05 says the "
                "difference is unlikely to be chance on these rows; it says nothing about other data.")
+
+
+def ablation_studies() -> None:
+    """The chosen ablation study: progress, each strategy's effect with its interval across seeds, the table."""
+    store = run_store()
+    found = ablation.groups(store)
+    if not found:
+        return
+    st.subheader("Ablation studies")
+    wanted = st.session_state.get("ablation_group")
+    group = st.selectbox("Study", found, index=found.index(wanted) if wanted in found else 0, key="abl_pick")
+    active = any(r.active for r in ablation.group_runs(store, group))
+    st.fragment(_ablation_view, run_every=2.0 if active else None)(group, active)
+
+
+def _ablation_view(group: str, was_active: bool) -> None:
+    store = run_store()
+    runs = ablation.group_runs(store, group)
+    active = [r for r in runs if r.active]
+    if was_active and not active:
+        st.rerun(scope="app")
+    table = ablation.effects(store, group)
+    done, planned = int(table["runs done"].sum()), len(runs)
+    c1, c2 = st.columns([4, 1])
+    c1.markdown(f"**{done} of {planned} runs done**" + (f" · running: {plain(active[0].name)}" if active else ""))
+    if active and c2.button("Cancel", key=f"abl_cancel_{group}"):
+        ablation.cancel(store, group)
+        st.toast("Cancelling: the running run stops after its batch; queued runs will not start.")
+    if active:
+        st.progress(done / max(planned, 1))
+    if done:
+        c1, c2 = st.columns(2)
+        c1.plotly_chart(charts.ablation_figure(table, "test accuracy"), config=PLOTLY_CONFIG,
+                        key=f"abl_acc_{group}")
+        c2.plotly_chart(charts.ablation_figure(table, "test log loss"), config=PLOTLY_CONFIG,
+                        key=f"abl_loss_{group}")
+        number = st.column_config.NumberColumn(format="%+.4f")
+        st.dataframe(table, hide_index=True, key=f"abl_table_{group}",
+                     column_config={c: number for c in table.columns if "effect" in c or c.endswith(("low", "high"))})
+        st.caption("Effect = variant minus baseline on the same seed, averaged over seeds; the interval is a 95% t "
+                   "interval across seeds (none with one seed). Green helps, red hurts.")

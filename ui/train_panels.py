@@ -19,7 +19,7 @@ from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
-from evalcore.training import launch
+from evalcore.training import ablation, launch
 from evalcore.training.bases import bases
 from evalcore.training.config import (
     FILL_MODES,
@@ -237,6 +237,21 @@ def start_button(config: TrainConfig) -> None:
         st.session_state[RUN_KEY] = run_id
         st.session_state[PICK_KEY] = run_id  # show the new run (the picker is drawn after this button)
         st.toast(f"Run #{run_id} started.")
+
+
+def ablation_button(config: TrainConfig) -> None:
+    """Queue the baseline and each strategy alone (and all on) over several seeds; results on the Runs page."""
+    with st.expander("Ablation study: which strategy helps on this data?"):
+        c1, c2 = st.columns(2)
+        seeds = c1.number_input("Seeds", 1, 10, 3, key="abl_seeds")
+        include_all = c2.checkbox("Also all strategies on", True, key="abl_all")
+        n = len(ablation.variants(config, include_all)) * int(seeds)
+        st.caption(f"{n} runs of {config.epochs} epochs each, one after another in one worker process, with "
+                   "the settings above as the base. Each strategy uses its settings above, even if switched off.")
+        if st.button("Run the ablation study", key="abl_start", use_container_width=True):
+            group = ablation.start(config, run_store(), int(seeds), include_all)
+            st.session_state["ablation_group"] = group
+            st.success(f"Queued ablation {group}: follow it on the Runs page.", icon=":material/check_circle:")
 
 
 # ---------------------------------------------------------------- runs

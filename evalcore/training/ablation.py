@@ -1,0 +1,124 @@
+"""Ablation study: the baseline and each strategy switched on alone (and optionally all together), over several
+seeds, queued in one worker process; then each strategy's effect on test accuracy and loss against the baseline,
+paired by seed, with an interval across seeds. No Keras here.
+
+Example:
+    >>> from evalcore.training.config import TrainConfig
+    >>> [v for v, _ in variants(TrainConfig(dataset="wine"))]
+    ['baseline', 'l2', 'dropout', 'schedule', 'all on']
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from evalcore.errors import input_error
+from evalcore.runs import ACTIVE, QUEUED, STOPPED, RunStore
+from evalcore.training import launch
+from evalcore.training.config import TrainConfig
+from evalcore.training.datasets import unavailable_strategies
+
+STRATEGIES = ("augmentation", "l2", "dropout", "schedule", "transfer")
+KEY = "ablation"  # the extra key in a run's config: {"group", "variant", "seed"}
+
+
+def variants(base: TrainConfig, include_all: bool = True) -> list[tuple[str, TrainConfig]]:
+    """Baseline (every strategy off), each applicable strategy alone with the base's settings for it, all on."""
+    blocked = unavailable_strategies(base.dataset)
+    usable = [s for s in STRATEGIES if s not in blocked]
+    off = {s: replace(getattr(base, s), enabled=False) for s in STRATEGIES}
+    baseline = replace(base, **off)
+    out = [("baseline", baseline)]
+    for s in usable:
+        out.append((s, replace(baseline, **{s: replace(getattr(base, s), enabled=True)})))
+    if include_all and len(usable) > 1:
+        out.append(("all on", replace(baseline, **{s: replace(getattr(base, s), enabled=True) for s in usable})))
+    return out
+
+
+def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool = True) -> str:
+    """Queue every variant x seed as a run of one group and start one worker for the queue; returns the group."""
+    if not 1 <= seeds <= 10:
+        raise input_error("1 to 10 seeds", f"{seeds}", "choose fewer seeds")
+    plan = [(name, replace(config, seed=base.seed + s), s) for s in range(seeds)
+            for name, config in variants(base, include_all)]
+    for _, config, _ in plan:
+        launch.check(config)
+    group = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:4]
+    ids = [store.create_run(f"ablation {group} · {name} · seed {config.seed}", "train",
+                            {**config.to_dict(), KEY: {"group": group, "variant": name, "seed": config.seed}})
+           for name, config, _ in plan]
+    log = open(store.folder / f"ablation-{group}.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "evalcore.training.worker", "--queue", *map(str, ids)],
+                            cwd=launch.ROOT, env=launch.worker_environment(store), stdin=subprocess.DEVNULL,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+    for run_id in ids:  # queued runs carry the queue worker's pid: if it dies, they show as lost
+        store.set_pid(run_id, proc.pid)
+    return group
+
+
+def group_runs(store: RunStore, group: str) -> list:
+    return [r for r in store.runs(kind="train") if r.config.get(KEY, {}).get("group") == group]
+
+
+def groups(store: RunStore) -> list[str]:
+    """Ablation groups, newest first."""
+    seen: dict[str, None] = {}
+    for r in store.runs(kind="train"):
+        g = r.config.get(KEY, {}).get("group")
+        if g:
+            seen.setdefault(g, None)
+    return list(seen)
+
+
+def cancel(store: RunStore, group: str) -> None:
+    """Stop the running run of the group and mark the queued ones stopped (they never start)."""
+    for r in group_runs(store, group):
+        if r.status == QUEUED:
+            store.set_status(r.id, STOPPED, error="Cancelled before it started.")
+        elif r.active:
+            store.request_stop(r.id)
+
+
+def effects(store: RunStore, group: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Per variant: runs done, mean test accuracy and log loss, and the effect against the baseline (variant -
+    baseline, paired by seed) with a t interval across seeds."""
+    rows = []
+    runs = group_runs(store, group)
+    done = {(r.config[KEY]["variant"], r.config[KEY]["seed"]): r.summary for r in runs
+            if "test_accuracy" in r.summary}
+    order = list(dict.fromkeys(r.config[KEY]["variant"] for r in sorted(runs, key=lambda r: r.id)))
+    for variant in order:
+        seeds = sorted(s for v, s in done if v == variant)
+        row = {"variant": variant, "runs done": len(seeds),
+               "runs planned": sum(r.config[KEY]["variant"] == variant for r in runs),
+               "active": sum(r.config[KEY]["variant"] == variant and r.status in ACTIVE for r in runs)}
+        for metric, key in (("test accuracy", "test_accuracy"), ("test log loss", "test_log_loss")):
+            values = np.array([done[(variant, s)][key] for s in seeds], dtype=float)
+            row[metric] = float(values.mean()) if len(values) else np.nan
+            paired = [done[(variant, s)][key] - done[("baseline", s)][key] for s in seeds
+                      if ("baseline", s) in done]
+            mean, low, high = _t_interval(np.array(paired, dtype=float), confidence)
+            row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"] = mean, low, high
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Mean and t interval across seeds (NaN bounds with fewer than two seeds)."""
+    if len(values) == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, np.nan, np.nan
+    half = stats.t.ppf((1 + confidence) / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return mean, float(mean - half), float(mean + half)
