@@ -17,6 +17,7 @@ try:
     store = run_store()
     runs = {r.id: r for r in store.runs()}
     panels.paired_files()
+    panels.import_runs()
     if not runs:
         st.info("No runs yet. Start one on the Train page, or save an evaluation from the Evaluate page.")
     else:
@@ -26,6 +27,7 @@ try:
         if len(selected) == 1:
             panels.edit_run(selected[0])
         if selected:
+            panels.export_selected(selected)
             panels.compare(selected)
             panels.parallel_coordinates(selected, full)
         else:

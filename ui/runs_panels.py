@@ -9,6 +9,7 @@ from evalcore import charts
 from evalcore.metrics.paired import from_prediction_frames
 from evalcore.runs import Run
 from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
+from evalcore.runs import exchange
 from evalcore.runs.curves import run_curves
 from evalcore.training import ablation
 from ui.text import plain
@@ -212,3 +213,25 @@ def _ablation_view(group: str, was_active: bool) -> None:
                      column_config={c: number for c in table.columns if "effect" in c or c.endswith(("low", "high"))})
         st.caption("Effect = variant minus baseline on the same seed, averaged over seeds; the interval is a 95% t "
                    "interval across seeds (none with one seed). Green helps, red hurts.")
+
+
+def export_selected(runs: list[Run]) -> None:
+    """Downloads of the selected runs: JSON (everything, imports back), a runs CSV and a points CSV."""
+    store = run_store()
+    ids = [r.id for r in runs]
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(f"Export {len(ids)} run(s) as JSON", exchange.export_json(store, ids), "runs.json",
+                       "application/json", key="exp_json", use_container_width=True)
+    c2.download_button("Runs CSV (settings, summary)", exchange.export_runs_csv(store, ids), "runs.csv",
+                       "text/csv", key="exp_runs_csv", use_container_width=True)
+    c3.download_button("Points CSV (every logged value)", exchange.export_points_csv(store, ids), "points.csv",
+                       "text/csv", key="exp_points_csv", use_container_width=True)
+
+
+def import_runs() -> None:
+    with st.expander("Import runs (a JSON export)"):
+        upload = st.file_uploader("runs.json", type=["json"], key="imp_file")
+        if upload is not None and st.button("Import", key="imp_go"):
+            ids = exchange.import_runs(run_store(), upload.getvalue())
+            st.success(f"Imported {len(ids)} run(s) as #{ids[0]}–#{ids[-1]}." if ids else "No runs in the file.",
+                       icon=":material/check_circle:")

@@ -372,6 +372,13 @@ class RunStore:
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
 
+    def restore_times(self, run_id: int, created: float | None, started: float | None, ended: float | None,
+                      error: str | None) -> None:
+        """Set a run's timestamps and error as recorded elsewhere (importing an export)."""
+        with self._write() as con:
+            con.execute("UPDATE runs SET created = COALESCE(?, created), started = ?, ended = ?, error = ? "
+                        "WHERE id = ?", (created, started, ended, error, run_id))
+
     def epoch_summaries(self, keys=("epoch/val_accuracy", "epoch/val_loss", "epoch/accuracy", "epoch/loss")
                         ) -> dict[tuple[int, str], tuple[float, float, float, int]]:
         """(run, key) -> (min, max, last, epochs) over every run, in one query (the runs table's columns)."""

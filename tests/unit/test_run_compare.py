@@ -107,3 +107,37 @@ def test_a_version_1_store_is_migrated_and_keeps_its_runs(tmp_path):
     assert store.schema_version() == SCHEMA_VERSION
     run = store.runs()[0]
     assert (run.name, run.tags, run.note) == ("old", (), "")
+
+
+def test_export_and_import_round_trip_keeps_everything(tmp_path):
+    from evalcore.runs.exchange import export_json, export_points_csv, export_runs_csv, import_runs
+    store, a, b = _store_with_runs(tmp_path / "a")
+    store.set_tags(b, ["=cmd|' /C calc'!A0", "v2"])
+    store.set_summary(b, {"test_accuracy": 0.9})
+    other = RunStore(tmp_path / "b")
+    other.create_run("already here", "train", {})
+    new = import_runs(other, export_json(store, [a, b]))
+    assert len(new) == 2 and a not in new  # new ids
+    for old_id, new_id in zip((a, b), new):
+        old, imported = store.run(old_id), other.run(new_id)
+        assert (imported.name, imported.config, imported.summary, imported.tags, imported.status, imported.created) \
+            == (old.name, old.config, old.summary, old.tags, old.status, old.created)
+        s_old, s_new = store.series(old_id), other.series(new_id)
+        assert s_old.keys() == s_new.keys()
+        for key in s_old:
+            np.testing.assert_array_equal(s_old[key].values, s_new[key].values)
+            np.testing.assert_array_equal(s_old[key].steps, s_new[key].steps)
+    runs_csv = export_runs_csv(store, [a, b])
+    assert "'=cmd" in runs_csv and "config.dropout.rate" in runs_csv  # formula text neutralised
+    points = pd.read_csv(pd.io.common.StringIO(export_points_csv(store, [a, b])))
+    assert len(points) == 18 and set(points["run"]) == {a, b}
+
+
+def test_import_refuses_other_files(tmp_path):
+    from evalcore.runs.exchange import import_runs
+    store = RunStore(tmp_path)
+    with pytest.raises(InputError, match="not JSON"):
+        import_runs(store, b"\x00\x01")
+    with pytest.raises(InputError, match="evalcore-runs"):
+        import_runs(store, '{"runs": []}')
+    assert store.runs() == []
