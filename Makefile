@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench bench-train clean
+.PHONY: run test bench bench-train bench-runs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ bench: $(VENV)/.dev
 
 bench-train: $(VENV)/.dev
 	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m bench.train_speed
+
+bench-runs: $(VENV)/.dev
+	$(BIN)/python -m bench.runs_speed
 
 clean:
 	rm -rf $(VENV) .evalcore .pytest_cache .hypothesis

@@ -121,3 +121,34 @@ def test_a_queued_run_without_a_worker_is_lost_after_the_grace_period(tmp_path, 
     assert store.run(run_id).status == QUEUED
     monkeypatch.setattr(store_module, "QUEUED_GRACE_S", -1.0)
     assert store.run(run_id).status == LOST
+
+
+WRITER = """
+import sys, time
+from evalcore.runs import Point, RunStore
+store = RunStore(sys.argv[1])
+run_id = store.create_run("writer", "train", {})
+for batch in range(5):  # five committed batches of 100 points
+    store.log_points(run_id, [Point("batch/loss", batch * 100 + i, 0, 0.5) for i in range(100)])
+with store.connection() as con:
+    con.execute("BEGIN IMMEDIATE")
+    con.executemany("INSERT INTO points (run_id, key, step, epoch, value, wall) VALUES (?, 'batch/loss', ?, 0, 1.0, 0)",
+                    [(run_id, 10_000 + i) for i in range(5000)])
+    print("in transaction", flush=True)
+    time.sleep(60)  # killed here, before COMMIT
+"""
+
+
+def test_a_writer_killed_mid_transaction_leaves_the_store_readable_with_every_committed_point(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "in transaction"
+    proc.kill()
+    proc.wait()
+    store = RunStore(tmp_path)
+    with store.connection() as con:
+        assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    run = store.runs()[0]
+    steps = store.series(run.id)["batch/loss"].steps
+    assert steps.tolist() == list(range(500))  # every committed point, none of the uncommitted ones
+    store.log_points(run.id, [Point("batch/loss", 500, 0, 0.1)])  # and the store takes writes again
+    assert len(store.series(run.id)["batch/loss"].steps) == 501

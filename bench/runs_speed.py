@@ -1,0 +1,79 @@
+"""The run store at scale: 1,000 runs of 100 epochs (4 series each, 400,000 points).
+
+Run: make bench-runs   (or .venv/bin/python -m bench.runs_speed)
+Measures, server side (AppTest runs the page in-process, as the Streamlit server would):
+- the runs table: building it (store.runs + one summary query) and the Runs page run that draws it;
+- comparing 10 runs: the page run with 10 rows selected (curves, settings, parallel coordinates).
+Budgets: under 1 s each.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from evalcore.runs import FINISHED, RunStore
+from evalcore.runs.compare import runs_table
+from evalcore.training.config import Dropout, TrainConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build(folder: str, runs: int = 1000, epochs: int = 100) -> RunStore:
+    store = RunStore(folder)
+    rng = np.random.default_rng(0)
+    rows = []
+    with store.connection() as con:
+        con.execute("BEGIN")
+        for i in range(runs):
+            config = TrainConfig(dataset="digits", seed=i, dropout=Dropout(enabled=bool(i % 2))).to_dict()
+            cur = con.execute("INSERT INTO runs (name, kind, status, config, created, started, ended, summary) "
+                              "VALUES (?, 'train', ?, ?, ?, ?, ?, ?)",
+                              (f"run {i}", FINISHED, __import__("json").dumps(config), 1e9 + i, 1e9 + i,
+                               1e9 + i + 60, '{"test_accuracy": 0.9}'))
+            run_id = cur.lastrowid
+            loss = np.exp(-np.arange(epochs) / 30) + rng.normal(0, 0.02, epochs)
+            for key, values in (("epoch/loss", loss), ("epoch/val_loss", loss + 0.1),
+                                ("epoch/accuracy", 1 - loss / 2), ("epoch/val_accuracy", 0.95 - loss / 2)):
+                rows += [(run_id, key, e, e, float(v), 1e9) for e, v in enumerate(values)]
+        con.executemany("INSERT INTO points (run_id, key, step, epoch, value, wall) VALUES (?, ?, ?, ?, ?, ?)",
+                        rows)
+        con.execute("COMMIT")
+    return store
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    from streamlit.testing.v1 import AppTest
+    with tempfile.TemporaryDirectory() as folder:
+        t0 = time.perf_counter()
+        store = build(folder)
+        print(f"built 1,000 runs x 100 epochs (400,000 points) in {time.perf_counter() - t0:.1f} s")
+        print(f"runs table (store.runs + summary query + frame): {best_of(lambda: runs_table(store)):.3f} s")
+        os.environ["EVALCORE_HOME"] = folder
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        at.switch_page("pages/runs.py").run()
+
+        def page(rows: list[int]) -> None:
+            at.session_state["runs_table"] = {"selection": {"rows": rows, "columns": []}}
+            at.run()
+            assert not at.exception, at.exception
+
+        print(f"Runs page run drawing the 1,000-row table: {best_of(lambda: page([])):.3f} s")
+        print(f"Runs page run comparing 10 selected runs: {best_of(lambda: page(list(range(10)))):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
