@@ -156,12 +156,11 @@ def paired_panel(frame_a: pd.DataFrame, frame_b: pd.DataFrame, name_a: str, name
         positive = st.selectbox("Class for DeLong's ROC AUC test (one against the rest)", classes,
                                 key=f"{key}_pos")
     result = from_prediction_frames(frame_a, frame_b, positive=positive)
-    table = pd.DataFrame([{"metric": d.metric, name_a: d.a, name_b: d.b, f"{name_b} − {name_a}": d.difference,
-                           "95% low": d.low, "95% high": d.high, "interval": d.method}
-                          for d in result.differences])
-    number = st.column_config.NumberColumn(format="%.4f")
-    st.dataframe(table, hide_index=True, key=f"{key}_table",
-                 column_config={c: number for c in table.columns if c not in ("metric", "interval")})
+    table = pd.DataFrame([{"metric": d.metric, name_a: f"{d.a:.4f}", name_b: f"{d.b:.4f}",
+                           f"{name_b} − {name_a}": f"{d.difference:+.4f}",
+                           "95% interval": f"{d.low:+.4f} to {d.high:+.4f}", "interval method": d.method}
+                          for d in result.differences]).set_index("metric")
+    st.table(table)  # four rows: a plain table, readable as text
     t = result.mcnemar
     st.markdown(plain(f"McNemar's test of equal accuracy ({t.method}): {t.a_only} rows only {name_a} gets "
                       f"right, {t.b_only} only {name_b}; p = {t.p_value:.4g}."))
