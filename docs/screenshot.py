@@ -1,12 +1,16 @@
 """Take the README screenshots in headless Chromium: the Evaluate page on the breast-cancer sample
-(docs/evaluate.png) and the Train page during a live run (docs/train.png).
+(docs/evaluate.png), the Train page during a live run (docs/train.png) and the Runs page comparing two real
+runs (docs/runs.png).
 
 Run: .venv/bin/python -m docs.screenshot
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -48,14 +52,35 @@ def train(page, url: str) -> None:
     page.screenshot(path=str(DOCS / "train.png"), full_page=False)
 
 
+def runs(page, url: str, home: str) -> None:
+    """Two real runs on a small training set (baseline and dropout), compared on the Runs page."""
+    env = {**os.environ, "EVALCORE_HOME": home, "KERAS_HOME": str(Path(home) / "keras"), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    for extra in ([], ["--dropout"]):
+        subprocess.run([sys.executable, "-m", "evalcore", "train", "--dataset", "mnist", "--train-size", "300",
+                        "--epochs", "25", *extra], env=env, check=True, capture_output=True)
+    page.goto(url + "/runs")
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.wait_for()
+    time.sleep(1)
+    box = grid.bounding_box()
+    for row in (1, 2):
+        page.mouse.click(box["x"] + 12, box["y"] + 35 * row + 17)
+        time.sleep(1.5)
+    page.mouse.move(800, 600)
+    page.mouse.wheel(0, 330)  # the selected rows, the comparison controls and the overlaid curves
+    time.sleep(2)
+    page.screenshot(path=str(DOCS / "runs.png"), full_page=False)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as home, streamlit_server(Path(home)) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1100})
         evaluate(page, url)
         train(page, url)
+        runs(page, url, home)
         browser.close()
-    print(f"wrote {DOCS / 'evaluate.png'} and {DOCS / 'train.png'}")
+    print(f"wrote {DOCS / 'evaluate.png'}, {DOCS / 'train.png'} and {DOCS / 'runs.png'}")
 
 
 if __name__ == "__main__":
