@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.evaluate_speed import timed
 from evalcore.runs import FINISHED, RunStore
 from evalcore.runs.compare import runs_table
 from evalcore.training.config import Dropout, TrainConfig
@@ -46,22 +47,13 @@ def build(folder: str, runs: int = 1000, epochs: int = 100) -> RunStore:
     return store
 
 
-def best_of(fn, repeat: int = 3) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def main() -> None:
     from streamlit.testing.v1 import AppTest
     with tempfile.TemporaryDirectory() as folder:
         t0 = time.perf_counter()
         store = build(folder)
         print(f"built 1,000 runs x 100 epochs (400,000 points) in {time.perf_counter() - t0:.1f} s")
-        print(f"runs table (store.runs + summary query + frame): {best_of(lambda: runs_table(store)):.3f} s")
+        print(f"runs table (store.runs + summary query + frame): {timed(lambda: runs_table(store), 3):.3f} s")
         os.environ["EVALCORE_HOME"] = folder
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
         at.switch_page("pages/runs.py").run()
@@ -71,8 +63,8 @@ def main() -> None:
             at.run()
             assert not at.exception, at.exception
 
-        print(f"Runs page run drawing the 1,000-row table: {best_of(lambda: page([])):.3f} s")
-        print(f"Runs page run comparing 10 selected runs: {best_of(lambda: page(list(range(10)))):.3f} s")
+        print(f"Runs page run drawing the 1,000-row table: {timed(lambda: page([]), 3):.3f} s")
+        print(f"Runs page run comparing 10 selected runs: {timed(lambda: page(list(range(10))), 3):.3f} s")
 
 
 if __name__ == "__main__":
