@@ -102,8 +102,7 @@ def parallel_coordinates(runs: list[Run], table: pd.DataFrame) -> None:
 def compare(runs: list[Run]) -> None:
     """Overlaid curves of the selected runs and their settings side by side, differences first."""
     st.subheader(f"Compare {len(runs)} run(s)")
-    c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 2, 1])
-    metric = c1.radio("Metric", ["loss", "accuracy"], horizontal=True, key="cmp_metric")
+    c2, c3, c4, c5 = st.columns([1, 1, 2, 1])
     per = c2.radio("Points", ["epoch", "batch"], horizontal=True, key="cmp_per",
                    help="Per batch: Keras' running mean within each epoch, training only.")
     split = "train" if per == "batch" else c3.radio("Split", ["validation", "train"], horizontal=True,
@@ -111,11 +110,13 @@ def compare(runs: list[Run]) -> None:
     smooth = c4.radio("Smoothing", ["none", "ema", "moving average"], horizontal=True, key="cmp_smooth",
                       help="EMA is debiased (no pull toward zero at the start); raw points stay visible.")
     amount = c4.slider("Smoothing amount", 0.0, 0.95, 0.6, 0.05, key="cmp_amount") if smooth != "none" else 0.0
-    log_y = c5.toggle("Log scale", key="cmp_log")
+    log_y = c5.toggle("Log scale (loss)", key="cmp_log")
     store = run_store()
     curves = {f"#{r.id} {r.name}": run_curves(store.series(r.id)) for r in runs}
-    st.plotly_chart(charts.comparison_figure(curves, metric, split, per, smooth, amount, log_y),
-                    config=PLOTLY_CONFIG, key="cmp_chart")
+    for column, metric in zip(st.columns(2), ("loss", "accuracy")):  # one chart per metric
+        column.plotly_chart(charts.comparison_figure(curves, metric, split, per, smooth, amount,
+                                                     log_y and metric == "loss"),
+                            config=PLOTLY_CONFIG, key=f"cmp_chart_{metric}")
     only = st.toggle("Only the settings that differ", value=True, key="cmp_only_diff")
     diff = config_diff(runs, only_differences=only)
     styled = diff.style.apply(lambda row: ["background-color: #fef3c7" if row["differs"] else "" for _ in row],
