@@ -34,6 +34,6 @@ try:
             st.caption("Select one or more rows to compare their curves and settings.")
         if len(selected) == 2:
             panels.paired_runs(*sorted(selected, key=lambda r: r.id))
-        panels.ablation_studies()
+        panels.ablation_studies([r for r in runs.values() if r.kind == "train"])
 except EvalcoreError as exc:
     st.error(str(exc), icon=":material/block:")

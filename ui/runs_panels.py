@@ -174,26 +174,25 @@ def paired_panel(frame_a: pd.DataFrame, frame_b: pd.DataFrame, name_a: str, name
                "difference is unlikely to be chance on these rows; it says nothing about other data.")
 
 
-def ablation_studies() -> None:
+def ablation_studies(runs: list[Run]) -> None:
     """The chosen ablation study: progress, each strategy's effect with its interval across seeds, the table."""
-    store = run_store()
-    found = ablation.groups(store)
+    found = ablation.groups(run_store(), runs)
     if not found:
         return
     st.subheader("Ablation studies")
     wanted = st.session_state.get("ablation_group")
     group = st.selectbox("Study", found, index=found.index(wanted) if wanted in found else 0, key="abl_pick")
-    active = any(r.active for r in ablation.group_runs(store, group))
+    active = any(r.active for r in ablation.group_runs(run_store(), group, runs))
     st.fragment(_ablation_view, run_every=2.0 if active else None)(group, active)
 
 
 def _ablation_view(group: str, was_active: bool) -> None:
     store = run_store()
-    runs = ablation.group_runs(store, group)
+    runs = ablation.group_runs(store, group)  # re-read: this part refreshes on its own while the study runs
     active = [r for r in runs if r.active]
     if was_active and not active:
         st.rerun(scope="app")
-    table = ablation.effects(store, group)
+    table = ablation.effects(store, group, runs=runs)
     done, planned = int(table["runs done"].sum()), len(runs)
     c1, c2 = st.columns([4, 1])
     c1.markdown(f"**{done} of {planned} runs done**" + (f" · running: {plain(active[0].name)}" if active else ""))

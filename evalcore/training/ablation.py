@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from evalcore.errors import input_error
-from evalcore.runs import ACTIVE, QUEUED, STOPPED, RunStore
+from evalcore.runs import ACTIVE, QUEUED, STOPPED, Run, RunStore
 from evalcore.training import launch
 from evalcore.training.config import TrainConfig
 from evalcore.training.datasets import unavailable_strategies
@@ -66,14 +66,16 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
     return group
 
 
-def group_runs(store: RunStore, group: str) -> list:
-    return [r for r in store.runs(kind="train") if r.config.get(KEY, {}).get("group") == group]
+def group_runs(store: RunStore, group: str, runs: list[Run] | None = None) -> list[Run]:
+    """The group's runs, from ``runs`` if the caller already read them (one store read per page run)."""
+    runs = store.runs(kind="train") if runs is None else runs
+    return [r for r in runs if r.config.get(KEY, {}).get("group") == group]
 
 
-def groups(store: RunStore) -> list[str]:
+def groups(store: RunStore, runs: list[Run] | None = None) -> list[str]:
     """Ablation groups, newest first."""
     seen: dict[str, None] = {}
-    for r in store.runs(kind="train"):
+    for r in store.runs(kind="train") if runs is None else runs:
         g = r.config.get(KEY, {}).get("group")
         if g:
             seen.setdefault(g, None)
@@ -89,11 +91,11 @@ def cancel(store: RunStore, group: str) -> None:
             store.request_stop(r.id)
 
 
-def effects(store: RunStore, group: str, confidence: float = 0.95) -> pd.DataFrame:
+def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Run] | None = None) -> pd.DataFrame:
     """Per variant: runs done, mean test accuracy and log loss, and the effect against the baseline (variant -
     baseline, paired by seed) with a t interval across seeds."""
     rows = []
-    runs = group_runs(store, group)
+    runs = group_runs(store, group, runs)
     done = {(r.config[KEY]["variant"], r.config[KEY]["seed"]): r.summary for r in runs
             if "test_accuracy" in r.summary}
     order = list(dict.fromkeys(r.config[KEY]["variant"] for r in sorted(runs, key=lambda r: r.id)))
