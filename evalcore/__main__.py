@@ -6,14 +6,19 @@
   [--schedule [KIND]] [--transfer [BASE]] ...``: a training run in the foreground with Keras' progress bar,
   logged to the run store like a run started from the page.
 - ``python -m evalcore runs``: the runs in the store.
+- ``python -m evalcore store check | backup FILE | recover``: check the run store, copy it while it is in use,
+  rebuild a damaged one from every readable run.
 
-Bad input prints the InputError message and exits with status 2.
+Bad input prints the InputError message and exits with status 2; an unexpected error prints one line (the
+traceback only with EVALCORE_DEBUG=1) and exits with status 1. Nothing prints a traceback by default.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 
 from evalcore.errors import EvalcoreError
 from evalcore.export import report_to_json
@@ -96,6 +101,7 @@ def _runs() -> int:
     import numpy as np
 
     from evalcore.runs import RunStore
+    from evalcore.runs.rows import number
     store = RunStore()
     runs = store.runs()
     if not runs:
@@ -106,11 +112,52 @@ def _runs() -> int:
     for r in runs:
         val = store.series(r.id, ["epoch/val_accuracy"]).get("epoch/val_accuracy")
         best = f"{np.nanmax(val.values):.4f}" if val is not None and np.isfinite(val.values).any() else "-"
-        test = f"{r.summary['test_accuracy']:.4f}" if "test_accuracy" in r.summary else "-"
+        test = number(r.summary.get("test_accuracy"))
+        test = f"{test:.4f}" if np.isfinite(test) else "-"
         epochs = str(len(val.values)) if val is not None else "-"
         secs = f"{r.duration:.0f}" if r.duration is not None else "-"
-        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created))
-        print(f"{r.id:>4}  {r.status:<9}{epochs:>7}{best:>14}{test:>10}{secs:>9}  {created:<17}{r.name}")
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created)) if r.created is not None else "-"
+        problems = f"  (damaged: {'; '.join(r.problems)})" if r.problems else ""
+        print(f"{r.id:>4}  {r.status:<9}{epochs:>7}{best:>14}{test:>10}{secs:>9}  {created:<17}{r.name}{problems}")
+    return 0
+
+
+def _store_parser(sub) -> None:
+    st = sub.add_parser("store", help="check, back up or recover the run store ($EVALCORE_HOME/runs.sqlite)")
+    actions = st.add_subparsers(dest="action", required=True)
+    actions.add_parser("check", help="read everything and report problems (changes nothing; exit 1 on problems)")
+    bk = actions.add_parser("backup", help="copy the store to a new file (safe while runs are training)")
+    bk.add_argument("file", help="the new file, e.g. runs-backup.sqlite")
+    actions.add_parser("recover", help="rebuild a damaged store from every readable run (keeps the damaged file; "
+                                       "stop training runs first)")
+
+
+def _store(args) -> int:
+    from evalcore.runs import home
+    from evalcore.runs import maintenance
+    folder = home()
+    if args.action == "check":
+        report = maintenance.check(folder)
+        print("\n".join(report.lines()))
+        return 0 if report.ok else 1
+    if args.action == "backup":
+        report = maintenance.backup(folder, args.file)
+        print(f"backed up {report.runs:,} run(s) and {report.points:,} point(s) to {args.file}")
+        return 0 if not report.integrity else 1
+    print("\n".join(maintenance.recover(folder).lines()))
+    return 0
+
+
+def _evaluate(args) -> int:
+    from evalcore.limits import parse_size
+    max_bytes = parse_size(args.max_file_size) if args.max_file_size else None
+    predictions = read_predictions(args.file, **({"max_bytes": max_bytes} if max_bytes else {}))
+    prepared = prepare(**predictions.evaluate_kwargs(), pos_label=args.pos_label, confidence=args.confidence)
+    threshold = args.threshold
+    if threshold is None and prepared.has_threshold:
+        threshold = 0.5
+    report = prepared.report(threshold)
+    print(report_to_json(report) if args.json else _table(report))
     return 0
 
 
@@ -124,24 +171,27 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--threshold", type=float, default=None, help="decision threshold for binary scores (0.5)")
     ev.add_argument("--pos-label", default=None, help="the positive class of a binary task")
     ev.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals")
+    ev.add_argument("--max-file-size", metavar="SIZE",
+                    help="largest file to read, after decompression, e.g. 2GB (default: $EVALCORE_MAX_FILE_SIZE "
+                         "or 1GiB)")
     _train_parser(sub)
+    _store_parser(sub)
     args = parser.parse_args(argv)
+    commands = {"train": _train, "runs": lambda _: _runs(), "store": _store, "evaluate": _evaluate}
     try:
-        if args.command == "train":
-            return _train(args)
-        if args.command == "runs":
-            return _runs()
-        predictions = read_predictions(args.file)
-        prepared = prepare(**predictions.evaluate_kwargs(), pos_label=args.pos_label, confidence=args.confidence)
-        threshold = args.threshold
-        if threshold is None and prepared.has_threshold:
-            threshold = 0.5
-        report = prepared.report(threshold)
+        return commands[args.command](args)
     except EvalcoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(report_to_json(report) if args.json else _table(report))
-    return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, not a traceback (EVALCORE_DEBUG=1 shows it)
+        if os.environ.get("EVALCORE_DEBUG"):
+            traceback.print_exc()
+        print(f"error: an unexpected {type(exc).__name__} (a bug in evalcore; rerun with EVALCORE_DEBUG=1 to "
+              "see where, and please report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -20,6 +20,11 @@ class InputError(EvalcoreError, ValueError):
     """Bad input from the user: the message is safe and useful to show as is."""
 
 
+class StoreError(InputError):
+    """The run store cannot be used (damaged file, read-only folder, full disk): the message names the file
+    and what to do. Pages that do not need the store (Evaluate) keep working."""
+
+
 class UndefinedMetricWarning(UserWarning):
     """A metric is ill-defined for this input and was replaced by a policy value."""
 

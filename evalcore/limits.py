@@ -52,3 +52,21 @@ def describe_size(n: int) -> str:
         if n >= size:
             return f"{n / size:.3g} {unit}" if unit == "GB" else f"{n / size:.1f} {unit}"
     return f"{n} bytes"
+
+# What a run may hold (rename, tags, note, and import all enforce these).
+RUN_NAME_CHARS = 200
+RUN_TAG_CHARS = 50
+RUN_TAGS = 50
+RUN_NOTE_CHARS = 10_000
+RUN_ERROR_CHARS = 10_000
+
+# What one import of a JSON export may hold (the whole file is checked before anything is written).
+IMPORT_FILE_BYTES = 256 * 10**6
+IMPORT_RUNS = 10_000
+IMPORT_POINTS = 2_000_000
+IMPORT_SERIES_PER_RUN = 1_000
+IMPORT_KEY_CHARS = 200
+IMPORT_CONFIG_BYTES = 64_000
+IMPORT_SUMMARY_KEYS = 500
+IMPORT_TEXT_CHARS = 1_000       # a text value inside a config or a summary
+IMPORT_LIST_ITEMS = 10_000      # a list inside a config or a summary (class names, an interval)

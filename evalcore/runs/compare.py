@@ -14,7 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from evalcore.runs.store import Run, RunStore
+from evalcore.runs.rows import Run, group, number
+from evalcore.runs.store import RunStore
 
 STRATEGIES = ("augmentation", "l2", "dropout", "schedule", "transfer")
 
@@ -71,21 +72,27 @@ def keep_for_display(values: np.ndarray, max_points: int, lower_is_better: bool)
 
 
 def _strategy_text(config: dict) -> dict[str, str]:
-    """Each strategy as 'off' or its main settings, for the table's columns."""
+    """Each strategy as 'off' or its main settings, for the table's columns (odd stored values shown as-is)."""
+    a, l2, d, s, t = (group(config, k) for k in STRATEGIES)
+
+    def g(value) -> str:
+        return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
     out = {}
-    a, l2, d, s, t = (config.get(k, {}) for k in STRATEGIES)
-    out["augmentation"] = (f"rot {a.get('rotation_degrees', 0):g}°, zoom {a.get('zoom', 0):g}"
+    out["augmentation"] = (f"rot {g(a.get('rotation_degrees', 0))}°, zoom {g(a.get('zoom', 0))}"
                            if a.get("enabled") else "off")
-    out["l2"] = f"{l2.get('factor', 0):g}" + (" +conv" if l2.get("conv") else "") if l2.get("enabled") else "off"
-    out["dropout"] = f"{d.get('rate', 0):g}" if d.get("enabled") else "off"
-    out["schedule"] = s.get("kind", "") if s.get("enabled") else "off"
-    out["transfer"] = (t.get("base", "") + (f" ft{t.get('fine_tune_layers')}" if t.get("fine_tune_layers") else "")
+    out["l2"] = g(l2.get("factor", 0)) + (" +conv" if l2.get("conv") else "") if l2.get("enabled") else "off"
+    out["dropout"] = g(d.get("rate", 0)) if d.get("enabled") else "off"
+    out["schedule"] = str(s.get("kind", "")) if s.get("enabled") else "off"
+    out["transfer"] = (str(t.get("base", "")) + (f" ft{g(t.get('fine_tune_layers'))}"
+                                                 if t.get("fine_tune_layers") else "")
                        if t.get("enabled") else "off")
     return out
 
 
 def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
-    """One row per run: name, status, dataset, strategies, best and last validation metrics, epochs, duration."""
+    """One row per run: name, status, dataset, strategies, best and last validation metrics, epochs, duration,
+    and the problems of a run whose stored fields could not all be read (so it can be fixed or deleted)."""
     runs = store.runs() if runs is None else runs
     summaries = store.epoch_summaries()
     rows = []
@@ -93,16 +100,19 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
         va = summaries.get((r.id, "epoch/val_accuracy"), (np.nan, np.nan, np.nan, 0))
         vl = summaries.get((r.id, "epoch/val_loss"), (np.nan, np.nan, np.nan, 0))
         trained = summaries.get((r.id, "epoch/loss"), (np.nan, np.nan, np.nan, 0))
+        test = r.summary.get("test_accuracy", r.summary.get("accuracy"))
         row = {"id": r.id, "name": r.name, "status": r.status, "kind": r.kind,
-               "dataset": r.config.get("dataset", r.config.get("file", "")),
+               "dataset": str(r.config.get("dataset", r.config.get("file", ""))),
                **_strategy_text(r.config),
                "best val acc": va[1], "last val acc": va[2], "best val loss": vl[0], "last val loss": vl[2],
-               "test acc": r.summary.get("test_accuracy", r.summary.get("accuracy", np.nan)),
-               "epochs": trained[3], "seconds": r.duration if r.duration is not None else np.nan,
-               "created": pd.Timestamp(r.created, unit="s"), "tags": ", ".join(r.tags), "note": r.note}
+               "test acc": number(test), "epochs": trained[3],
+               "seconds": r.duration if r.duration is not None else np.nan,
+               "created": pd.Timestamp(r.created, unit="s") if r.created is not None else pd.NaT,
+               "tags": ", ".join(r.tags), "note": r.note, "problems": "; ".join(r.problems)}
         rows.append(row)
     columns = ["id", "name", "status", "kind", "dataset", *STRATEGIES, "best val acc", "last val acc",
-               "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note"]
+               "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note",
+               "problems"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -137,20 +147,21 @@ def _effective(flat: dict[str, object]) -> dict[str, object]:
 
 def settings_and_results(runs: list[Run], table: pd.DataFrame) -> pd.DataFrame:
     """One numeric row per run for the parallel-coordinates chart: settings (a strategy switched off is 0) and
-    the best and final validation metrics."""
+    the best and final validation metrics. A setting that is not a number reads as NaN."""
     by_id = table.set_index("id")
     rows = []
     for r in runs:
         c = r.config
-        on = {s: bool(c.get(s, {}).get("enabled")) for s in STRATEGIES}
+        on = {s: bool(group(c, s).get("enabled")) for s in STRATEGIES}
+        rate = number(c.get("learning_rate", 1e-3))
         rows.append({
             "run": f"#{r.id}",
-            "log10 learning rate": math.log10(c.get("learning_rate", 1e-3)),
-            "batch size": c.get("batch_size", np.nan),
-            "training rows": c.get("train_size") or np.nan,
+            "log10 learning rate": math.log10(rate) if rate > 0 else np.nan,
+            "batch size": number(c.get("batch_size")),
+            "training rows": number(c.get("train_size")),
             "augmentation": float(on["augmentation"]),
-            "L2 factor": c["l2"].get("factor", 0.0) if on["l2"] else 0.0,
-            "dropout rate": c["dropout"].get("rate", 0.0) if on["dropout"] else 0.0,
+            "L2 factor": number(group(c, "l2").get("factor", 0.0)) if on["l2"] else 0.0,
+            "dropout rate": number(group(c, "dropout").get("rate", 0.0)) if on["dropout"] else 0.0,
             "LR schedule": float(on["schedule"]),
             "transfer": float(on["transfer"]),
             "best val acc": by_id.loc[r.id, "best val acc"] if r.id in by_id.index else np.nan,

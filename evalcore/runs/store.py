@@ -2,10 +2,14 @@
 
 Writes are short transactions; readers never block the writer (WAL). A run whose worker process is gone
 while it is still marked running is shown as ``lost``; nothing logged is ever deleted by the store itself.
+Every failure of the file or its folder (a damaged file, a read-only folder, a full disk, a lock held too long)
+is a :class:`~evalcore.errors.StoreError` that names the file and says what to do; a row with one bad field is
+still read (see :mod:`evalcore.runs.rows`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -17,12 +21,23 @@ from pathlib import Path
 
 import numpy as np
 
-from evalcore.errors import input_error
+from evalcore import limits
+from evalcore.errors import StoreError, input_error
+from evalcore.runs.rows import (  # noqa: F401  (re-exported: the store's vocabulary)
+    ACTIVE,
+    ENDED,
+    FAILED,
+    FINISHED,
+    KINDS,
+    LOST,
+    QUEUED,
+    RUNNING,
+    STATUSES,
+    STOPPED,
+    Run,
+    decode_run,
+)
 
-QUEUED, RUNNING, FINISHED, FAILED, STOPPED, LOST = "queued", "running", "finished", "failed", "stopped", "lost"
-ACTIVE = (QUEUED, RUNNING)
-ENDED = (FINISHED, FAILED, STOPPED, LOST)
-KINDS = ("train", "evaluation")
 BUSY_TIMEOUT_MS = 10_000
 HEARTBEAT_STALE_S = 120.0  # a running run with a live pid but no heartbeat for this long is lost too
 QUEUED_GRACE_S = 30.0      # a queued run whose launcher never recorded a pid is lost after this
@@ -87,39 +102,6 @@ class Point:
 
 
 @dataclass(frozen=True)
-class Run:
-    """One row of the runs table, with its JSON fields decoded."""
-
-    id: int
-    name: str
-    kind: str
-    status: str
-    config: dict
-    created: float
-    started: float | None
-    ended: float | None
-    heartbeat: float | None
-    pid: int | None
-    error: str | None
-    stop_requested: bool
-    summary: dict
-    tags: tuple[str, ...] = ()
-    note: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
-
-    @property
-    def duration(self) -> float | None:
-        """Seconds from start to end (or to the last heartbeat while running)."""
-        if self.started is None:
-            return None
-        end = self.ended or self.heartbeat or self.started
-        return max(0.0, end - self.started)
-
-
-@dataclass(frozen=True)
 class Series:
     """One metric's points, in step order."""
 
@@ -146,6 +128,63 @@ def process_alive(pid: int | None) -> bool:
         return True  # no /proc: trust kill(0)
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    """A whole run to write at once (an import, a recovery): its row, and its points per key as columns."""
+
+    name: str
+    kind: str
+    status: str
+    config: dict
+    created: float
+    started: float | None = None
+    ended: float | None = None
+    error: str | None = None
+    summary: dict = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    series: dict[str, Series] = field(default_factory=dict)
+    artifacts: dict[str, str] = field(default_factory=dict)   # name -> file path
+    id: int | None = None  # keep this id (a recovery); None: a new id (an import)
+
+    @property
+    def n_points(self) -> int:
+        return sum(len(s.steps) for s in self.series.values())
+
+
+def store_error(exc: BaseException, path: Path) -> StoreError:
+    """What went wrong with the store at ``path``, in words, with what to do (never the library's message)."""
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    check = "run `python -m evalcore store check`"
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text
+                                                   or "corrupt" in text or "no such table" in text):
+        found = "a damaged database file (truncated, overwritten or corrupted)"
+        fix = (f"{check} to see what can be read, then `python -m evalcore store recover` to rebuild it from "
+               "every readable run (the damaged file is kept beside it); or restore a backup; or set "
+               "EVALCORE_HOME to another folder to start an empty store")
+    elif "readonly" in text or "read-only" in text or code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        found = "a file or folder that cannot be written (read-only, or no permission)"
+        fix = ("make the folder writable for this user, or set EVALCORE_HOME to a folder you can write "
+               "(Evaluate works without the store)")
+    elif "unable to open" in text or code in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
+        found = "a file that cannot be opened (the folder is missing, read-only, or not a folder)"
+        fix = "set EVALCORE_HOME to a folder you can write (Evaluate works without the store)"
+    elif "full" in text or code == errno.ENOSPC:
+        found = "a full disk"
+        fix = "free disk space (old runs' folders in runs/ hold models and predictions), then try again"
+    elif "locked" in text or "busy" in text:
+        found = f"a write lock held by another process for over {BUSY_TIMEOUT_MS // 1000} s"
+        fix = "try again; if it persists, stop a stuck `python -m evalcore` or training process"
+    elif "i/o" in text:
+        found = "a disk read or write error"
+        fix = f"check the disk, then {check}"
+    else:
+        found = f"an error the database reported ({type(exc).__name__})"
+        fix = check
+    return StoreError(f"Expected a working run store at {path}, found {found}. Fix: {fix}.")
+
+
 class RunStore:
     """The run store behind a small interface: create, log, set status, read runs and series.
 
@@ -153,10 +192,13 @@ class RunStore:
     every batch keeps one with :meth:`connection`.
     """
 
-    def __init__(self, folder: str | os.PathLike | None = None):
+    def __init__(self, folder: str | os.PathLike | None = None, *, file_name: str = "runs.sqlite"):
         self.folder = Path(folder) if folder is not None else home()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / "runs.sqlite"
+        self.path = self.folder / file_name
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise store_error(exc, self.folder) from exc
         with self.connection() as con:
             self._migrate(con)
 
@@ -164,15 +206,25 @@ class RunStore:
 
     @contextmanager
     def connection(self, any_thread: bool = False):
-        """A connection with the store's pragmas; ``any_thread``: usable from other threads (the caller locks)."""
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                              check_same_thread=not any_thread)
+        """A connection with the store's pragmas; ``any_thread``: usable from other threads (the caller locks).
+
+        Database and file errors inside the block become a :class:`StoreError` naming this store.
+        """
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                  check_same_thread=not any_thread)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise store_error(exc, self.path) from exc
         try:
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = FULL")
             con.execute("PRAGMA foreign_keys = ON")
             yield con
+        except sqlite3.IntegrityError:
+            raise  # a constraint our own code broke: a bug, not the store's state
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            raise store_error(exc, self.path) from exc
         finally:
             con.close()
 
@@ -187,7 +239,8 @@ class RunStore:
         try:
             yield con
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
 
@@ -214,14 +267,15 @@ class RunStore:
 
     def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED) -> int:
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}")
+            raise input_error(f"a run kind among {', '.join(KINDS)}", f"'{kind}'", "use one of those kinds")
         with self._write() as con:
             cur = con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES (?, ?, ?, ?, ?)",
-                              (name, kind, status, json.dumps(config), time.time()))
+                              (_clean_name(name), kind, status, json.dumps(config), time.time()))
             return int(cur.lastrowid)
 
     def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
         now = time.time()
+        error = None if error is None else str(error)[:limits.RUN_ERROR_CHARS]
         with self._write() as con:
             if status == RUNNING:
                 con.execute("UPDATE runs SET status = ?, started = COALESCE(started, ?), heartbeat = ?, "
@@ -232,6 +286,17 @@ class RunStore:
             else:
                 con.execute("UPDATE runs SET status = ?, pid = COALESCE(?, pid) WHERE id = ?",
                             (status, pid, run_id))
+
+    def finish(self, run_id: int, status: str, summary: dict, artifacts: dict[str, str | os.PathLike]) -> None:
+        """End a run in one transaction: its summary, its files and its final status appear together, so a
+        reader never sees a finished run without its results, or results under a run still marked running."""
+        if status not in ENDED:
+            raise input_error(f"a final status among {', '.join(ENDED)}", f"'{status}'", "use one of those")
+        with self._write() as con:
+            con.execute("UPDATE runs SET summary = ? WHERE id = ?", (json.dumps(summary), run_id))
+            con.executemany("INSERT OR REPLACE INTO artifacts (run_id, name, path) VALUES (?, ?, ?)",
+                            [(run_id, name, str(path)) for name, path in artifacts.items()])
+            con.execute("UPDATE runs SET status = ?, ended = ? WHERE id = ?", (status, time.time(), run_id))
 
     def set_pid(self, run_id: int, pid: int) -> None:
         with self._write() as con:
@@ -282,6 +347,9 @@ class RunStore:
                                "WHERE status IN (?, ?)", ACTIVE).fetchall()
         lost = []
         for run_id, status, pid, beat, created in rows:
+            pid = pid if isinstance(pid, int) else None
+            beat = beat if isinstance(beat, (int, float)) else None
+            created = created if isinstance(created, (int, float)) else 0.0
             if status == RUNNING:
                 gone = not process_alive(pid) or (beat is not None and now - beat > HEARTBEAT_STALE_S)
             else:  # queued: the launcher records the pid right after starting the worker
@@ -289,12 +357,13 @@ class RunStore:
                                                                         now - created > QUEUED_GRACE_S)
             if gone:
                 lost.append(run_id)
-        for run_id in lost:
+        if lost:
             with self._write() as con:
-                con.execute("UPDATE runs SET status = ?, ended = COALESCE(heartbeat, ?), error = COALESCE(error, ?) "
-                            "WHERE id = ? AND status IN (?, ?)",
-                            (LOST, now, "The worker process ended without reporting (killed or crashed).",
-                             run_id, *ACTIVE))
+                con.executemany(
+                    "UPDATE runs SET status = ?, ended = COALESCE(heartbeat, ?), error = COALESCE(error, ?) "
+                    "WHERE id = ? AND status IN (?, ?)",
+                    [(LOST, now, "The worker process ended without reporting (killed or crashed).", run_id,
+                      *ACTIVE) for run_id in lost])
         return lost
 
     # ------------------------------------------------------------------ points and artifacts
@@ -308,7 +377,8 @@ class RunStore:
                            for p in points])
 
     def series(self, run_id: int, keys: list[str] | None = None) -> dict[str, Series]:
-        """Every logged metric of a run (or the given keys), each in step order."""
+        """Every logged metric of a run (or the given keys), each in step order. A point whose stored value is
+        not a number (a damaged row) reads as NaN."""
         with self.connection() as con:
             sql = "SELECT key, step, epoch, value, wall FROM points WHERE run_id = ?"
             args: list = [run_id]
@@ -319,14 +389,19 @@ class RunStore:
         out: dict[str, Series] = {}
         if not rows:
             return out
-        names = [r[0] for r in rows]
-        data = np.array([r[1:] for r in rows], dtype=np.float64)
+        names = [str(r[0]) for r in rows]
+        try:
+            data = np.array([r[1:] for r in rows], dtype=np.float64)
+        except (TypeError, ValueError):  # text in a numeric column: that cell reads as NaN
+            data = np.array([[_nan_unless_number(v) for v in r[1:]] for r in rows], dtype=np.float64)
         start = 0
         for i in range(1, len(rows) + 1):
             if i == len(rows) or names[i] != names[start]:
                 block = data[start:i]
-                out[names[start]] = Series(block[:, 0].astype(np.int64), block[:, 1].astype(np.int64),
-                                           block[:, 2], block[:, 3])
+                steps = np.nan_to_num(block[:, 0], nan=-1, posinf=-1, neginf=-1)
+                epochs = np.nan_to_num(block[:, 1], nan=-1, posinf=-1, neginf=-1)
+                out[names[start]] = Series(steps.astype(np.int64), epochs.astype(np.int64), block[:, 2],
+                                           block[:, 3])
                 start = i
         return out
 
@@ -338,23 +413,23 @@ class RunStore:
     def artifacts(self, run_id: int) -> dict[str, Path]:
         with self.connection() as con:
             rows = con.execute("SELECT name, path FROM artifacts WHERE run_id = ?", (run_id,)).fetchall()
-        return {name: Path(path) for name, path in rows}
+        return {str(name): Path(str(path)) for name, path in rows}
 
     def rename(self, run_id: int, name: str) -> None:
-        name = " ".join(str(name).split())
+        name = _clean_name(name)
         if not name:
             raise input_error("a run name", "an empty name", "type a name")
         with self._write() as con:
-            con.execute("UPDATE runs SET name = ? WHERE id = ?", (name[:200], run_id))
+            con.execute("UPDATE runs SET name = ? WHERE id = ?", (name, run_id))
 
     def set_tags(self, run_id: int, tags) -> None:
-        clean = sorted({" ".join(str(t).split())[:50] for t in tags} - {""})
+        clean = clean_tags(tags)
         with self._write() as con:
             con.execute("UPDATE runs SET tags = ? WHERE id = ?", (json.dumps(clean), run_id))
 
     def set_note(self, run_id: int, note: str) -> None:
         with self._write() as con:
-            con.execute("UPDATE runs SET note = ? WHERE id = ?", (str(note)[:10_000], run_id))
+            con.execute("UPDATE runs SET note = ? WHERE id = ?", (str(note)[:limits.RUN_NOTE_CHARS], run_id))
 
     def delete_run(self, run_id: int) -> None:
         """Delete one run: its row, points and artifacts (one transaction), then its folder. Never another run's.
@@ -372,12 +447,27 @@ class RunStore:
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
 
-    def restore_times(self, run_id: int, created: float | None, started: float | None, ended: float | None,
-                      error: str | None) -> None:
-        """Set a run's timestamps and error as recorded elsewhere (importing an export)."""
+    def add_runs(self, records: list[RunRecord]) -> list[int]:
+        """Write whole runs (row, points) in one transaction: all of them or, on any failure, none."""
+        ids = []
         with self._write() as con:
-            con.execute("UPDATE runs SET created = COALESCE(?, created), started = ?, ended = ?, error = ? "
-                        "WHERE id = ?", (created, started, ended, error, run_id))
+            for r in records:
+                cur = con.execute(
+                    "INSERT INTO runs (id, name, kind, status, config, created, started, ended, error, summary, "
+                    "tags, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (r.id, r.name, r.kind, r.status, json.dumps(r.config, allow_nan=False), r.created, r.started,
+                     r.ended, r.error, json.dumps(r.summary, allow_nan=False), json.dumps(list(r.tags)), r.note))
+                run_id = int(cur.lastrowid)
+                for key, s in r.series.items():
+                    values = [None if v != v else v for v in s.values.tolist()]  # NaN is stored as NULL
+                    con.executemany("INSERT INTO points (run_id, key, step, epoch, value, wall) "
+                                    "VALUES (?, ?, ?, ?, ?, ?)",
+                                    zip([run_id] * len(values), [key] * len(values), s.steps.tolist(),
+                                        s.epochs.tolist(), values, s.walls.tolist()))
+                con.executemany("INSERT INTO artifacts (run_id, name, path) VALUES (?, ?, ?)",
+                                [(run_id, name, path) for name, path in r.artifacts.items()])
+                ids.append(run_id)
+        return ids
 
     def epoch_summaries(self, keys=("epoch/val_accuracy", "epoch/val_loss", "epoch/accuracy", "epoch/loss")
                         ) -> dict[tuple[int, str], tuple[float, float, float, int]]:
@@ -389,17 +479,42 @@ class RunStore:
                 f"(SELECT q.value FROM points q WHERE q.run_id = p.run_id AND q.key = p.key "
                 f" ORDER BY q.step DESC LIMIT 1) "
                 f"FROM points p WHERE p.key IN ({marks}) GROUP BY p.run_id, p.key", tuple(keys)).fetchall()
-        return {(r[0], r[1]): (_nan(r[2]), _nan(r[3]), _nan(r[5]), int(r[4])) for r in rows}
+        return {(r[0], r[1]): (_nan_unless_number(r[2]), _nan_unless_number(r[3]), _nan_unless_number(r[5]),
+                               int(r[4])) for r in rows}
 
     def run_folder(self, run_id: int) -> Path:
         """Where a run's files (predictions, logs, TensorBoard events) go."""
         folder = self.folder / "runs" / str(run_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise store_error(exc, folder) from exc
         return folder
 
 
-def _nan(value) -> float:
-    return float("nan") if value is None else float(value)
+def _clean_name(name) -> str:
+    """A run name on one line, at most RUN_NAME_CHARS characters.
+
+    >>> _clean_name("  a   b ")
+    'a b'
+    """
+    return " ".join(str(name).split())[:limits.RUN_NAME_CHARS]
+
+
+def clean_tags(tags) -> list[str]:
+    """Tags on one line each, cut to RUN_TAG_CHARS, without blanks or duplicates, at most RUN_TAGS, sorted.
+
+    >>> clean_tags([" b ", "a", "", "a"])
+    ['a', 'b']
+    """
+    clean = sorted({" ".join(str(t).split())[:limits.RUN_TAG_CHARS] for t in tags} - {""})
+    return clean[:limits.RUN_TAGS]
+
+
+def _nan_unless_number(value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return float("nan")
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -408,9 +523,4 @@ def _finite_or_none(value: float) -> float | None:
 
 
 def _run(description, row) -> Run:
-    d = dict(zip([c[0] for c in description], row))
-    d["config"] = json.loads(d["config"])
-    d["summary"] = json.loads(d["summary"] or "{}")
-    d["stop_requested"] = bool(d["stop_requested"])
-    d["tags"] = tuple(json.loads(d.get("tags") or "[]"))
-    return Run(**d)
+    return decode_run(dict(zip([c[0] for c in description], row)))

@@ -22,6 +22,8 @@ from scipy import stats
 
 from evalcore.errors import input_error
 from evalcore.runs import ACTIVE, QUEUED, STOPPED, Run, RunStore
+from evalcore.runs.rows import group as settings_group
+from evalcore.runs.rows import number
 from evalcore.training import launch
 from evalcore.training.config import TrainConfig
 from evalcore.training.datasets import unavailable_strategies
@@ -66,19 +68,33 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
     return group
 
 
+def membership(run: Run) -> tuple[str, str, int] | None:
+    """(group, variant, seed) of a run queued by an ablation study; None for other runs (or a damaged entry).
+
+    >>> from evalcore.runs.rows import decode_run
+    >>> membership(decode_run({"id": 1, "config": '{"ablation": {"group": "g", "variant": "l2", "seed": 1}}'}))
+    ('g', 'l2', 1)
+    """
+    info = settings_group(run.config, KEY)
+    g, v, s = info.get("group"), info.get("variant"), info.get("seed")
+    if isinstance(g, str) and g and isinstance(v, str) and isinstance(s, int) and not isinstance(s, bool):
+        return g, v, s
+    return None
+
+
 def group_runs(store: RunStore, group: str, runs: list[Run] | None = None) -> list[Run]:
     """The group's runs, from ``runs`` if the caller already read them (one store read per page run)."""
     runs = store.runs(kind="train") if runs is None else runs
-    return [r for r in runs if r.config.get(KEY, {}).get("group") == group]
+    return [r for r in runs if (membership(r) or ("",))[0] == group]
 
 
 def groups(store: RunStore, runs: list[Run] | None = None) -> list[str]:
     """Ablation groups, newest first."""
     seen: dict[str, None] = {}
     for r in store.runs(kind="train") if runs is None else runs:
-        g = r.config.get(KEY, {}).get("group")
-        if g:
-            seen.setdefault(g, None)
+        m = membership(r)
+        if m:
+            seen.setdefault(m[0], None)
     return list(seen)
 
 
@@ -96,20 +112,21 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
     baseline, paired by seed) with a t interval across seeds."""
     rows = []
     runs = group_runs(store, group, runs)
-    done = {(r.config[KEY]["variant"], r.config[KEY]["seed"]): r.summary for r in runs
-            if "test_accuracy" in r.summary}
-    order = list(dict.fromkeys(r.config[KEY]["variant"] for r in sorted(runs, key=lambda r: r.id)))
+    member = {r.id: membership(r) for r in runs}
+    done = {member[r.id][1:]: r.summary for r in runs if "test_accuracy" in r.summary}
+    order = list(dict.fromkeys(member[r.id][1] for r in sorted(runs, key=lambda r: r.id)))
     for variant in order:
         seeds = sorted(s for v, s in done if v == variant)
         row = {"variant": variant, "runs done": len(seeds),
-               "runs planned": sum(r.config[KEY]["variant"] == variant for r in runs),
-               "active": sum(r.config[KEY]["variant"] == variant and r.status in ACTIVE for r in runs)}
+               "runs planned": sum(member[r.id][1] == variant for r in runs),
+               "active": sum(member[r.id][1] == variant and r.status in ACTIVE for r in runs)}
         for metric, key in (("test accuracy", "test_accuracy"), ("test log loss", "test_log_loss")):
-            values = np.array([done[(variant, s)][key] for s in seeds], dtype=float)
-            row[metric] = float(values.mean()) if len(values) else np.nan
-            paired = [done[(variant, s)][key] - done[("baseline", s)][key] for s in seeds
+            values = np.array([number(done[(variant, s)].get(key)) for s in seeds], dtype=float)
+            row[metric] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+            paired = [number(done[(variant, s)].get(key)) - number(done[("baseline", s)].get(key)) for s in seeds
                       if ("baseline", s) in done]
-            mean, low, high = _t_interval(np.array(paired, dtype=float), confidence)
+            mean, low, high = _t_interval(np.array([p for p in paired if np.isfinite(p)], dtype=float),
+                                          confidence)
             row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"] = mean, low, high
         rows.append(row)
     return pd.DataFrame(rows)

@@ -105,14 +105,25 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainConfig:
-        nested = {f.name: f.type for f in fields(cls)}
+        """Settings from their JSON form. Keys from a newer version are ignored, not fatal; a settings group
+        that is not a table of settings (``{"dropout": 5}``) is an InputError naming it."""
+        if not isinstance(data, dict):
+            raise InputError(f"Expected training settings as a table of values, found {type(data).__name__}. "
+                             "Fix: export the run again from evalcore.")
+        names = {f.name for f in fields(cls)}
         kwargs = {}
         for key, value in data.items():
-            if key not in nested:
-                continue  # settings from a newer version are ignored, not fatal
+            if key not in names:
+                continue
             sub = _NESTED.get(key)
-            kwargs[key] = sub(**{k: v for k, v in value.items() if k in {f.name for f in fields(sub)}}) \
-                if sub and isinstance(value, dict) else value
+            if sub is None:
+                kwargs[key] = value
+                continue
+            if not isinstance(value, dict):
+                raise InputError(f"Expected the settings group '{key}' as a table such as "
+                                 f"{json.dumps(asdict(sub()))}, found {json.dumps(value)[:40]}. "
+                                 f"Fix: give '{key}' its settings, or leave it out for the defaults.")
+            kwargs[key] = sub(**{k: v for k, v in value.items() if k in {f.name for f in fields(sub)}})
         return cls(**kwargs)
 
     @classmethod
@@ -141,11 +152,12 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise InputError naming every bad setting and its fix, before anything starts."""
-        problems = []
+        problems: list[tuple[str, str]] = []
 
         def need(ok: bool, setting: str, found, fix: str) -> None:
             if not ok:
-                problems.append(f"{setting} is {found!r}: {fix}")
+                value = repr(found) if len(repr(found)) <= 40 else repr(found)[:39] + "…"
+                problems.append((f"{setting} is {value}", f"{setting}: {fix}"))
 
         need(isinstance(self.epochs, int) and 1 <= self.epochs <= 1000, "epochs", self.epochs,
              "use a whole number from 1 to 1000")
@@ -160,6 +172,17 @@ class TrainConfig:
              "validation fraction", self.validation_fraction, "use a number from 0.05 to 0.5")
         need(isinstance(self.seed, int) and 0 <= self.seed < 2 ** 31, "seed", self.seed,
              "use a whole number from 0 to 2147483647")
+        need(isinstance(self.dataset, str) and 0 < len(self.dataset) <= 100, "dataset", self.dataset,
+             "use a dataset name")
+        for setting, value in (("CSV file", self.csv_path), ("label column", self.label_column)):
+            need(value is None or (isinstance(value, str) and len(value) <= 4096), setting, value,
+                 "use text, or leave it empty")
+        for setting, value in (("augmentation on/off", self.augmentation.enabled), ("L2 on/off", self.l2.enabled),
+                               ("dropout on/off", self.dropout.enabled), ("schedule on/off", self.schedule.enabled),
+                               ("transfer on/off", self.transfer.enabled), ("horizontal flip",
+                                                                          self.augmentation.horizontal_flip),
+                               ("L2 on conv layers", self.l2.conv), ("TensorBoard", self.tensorboard)):
+            need(isinstance(value, bool), setting, value, "use true or false")
         a = self.augmentation
         if a.enabled:
             need(_number(a.rotation_degrees) and 0 <= a.rotation_degrees <= 180, "rotation", a.rotation_degrees,
@@ -188,12 +211,14 @@ class TrainConfig:
                  s.plateau_patience, "use a whole number of epochs, 1 or more")
         t = self.transfer
         if t.enabled:
+            need(isinstance(t.base, str) and len(t.base) <= 100, "pretrained base", t.base, "use a base's name")
             need(isinstance(t.fine_tune_layers, int) and t.fine_tune_layers >= 0, "fine-tune layers",
                  t.fine_tune_layers, "use a whole number, 0 or more")
         need(_number(self.batch_log_seconds) and self.batch_log_seconds >= 0, "batch log interval",
              self.batch_log_seconds, "use seconds, 0 or more")
         if problems:
-            raise InputError("Expected valid training settings, found: " + "; ".join(problems) + ".")
+            raise InputError("Expected valid training settings, found " + "; ".join(f for f, _ in problems)
+                             + ". Fix: " + "; ".join(f for _, f in problems) + ".")
 
 
 def _number(value) -> bool:

@@ -5,7 +5,7 @@ Example:
     >>> TrainConfig(epochs=0).validate()
     Traceback (most recent call last):
     ...
-    evalcore.errors.InputError: Expected valid training settings, found: epochs is 0: use a whole number from 1 to 1000.
+    evalcore.errors.InputError: Expected valid training settings, found epochs is 0. Fix: epochs: use a whole number from 1 to 1000.
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def test_export_and_import_round_trip_keeps_everything(tmp_path):
 def test_import_refuses_other_files(tmp_path):
     from evalcore.runs.exchange import import_runs
     store = RunStore(tmp_path)
-    with pytest.raises(InputError, match="not JSON"):
+    with pytest.raises(InputError, match="not valid JSON"):
         import_runs(store, b"\x00\x01")
     with pytest.raises(InputError, match="evalcore-runs"):
         import_runs(store, '{"runs": []}')

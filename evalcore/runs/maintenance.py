@@ -1,0 +1,269 @@
+"""Looking after a run store: check it, back it up while it is in use, and rebuild a damaged one.
+
+- :func:`check` reads everything (SQLite's integrity check, the schema version, every run's fields, every
+  artifact's file) and reports what it found; it never changes the store.
+- :func:`backup` copies the store with SQLite's online backup API: a consistent copy even while workers write.
+- :func:`recover` rebuilds a damaged store from every row that can still be read, keeping run ids (so each run's
+  folder of files still belongs to it), and keeps the damaged file beside it.
+
+Example:
+    >>> import tempfile; from pathlib import Path
+    >>> store = RunStore(tempfile.mkdtemp())
+    >>> _ = store.create_run("r", "train", {})
+    >>> report = check(store.folder)
+    >>> report.ok, report.runs
+    (True, 1)
+    >>> backup(store.folder, Path(store.folder) / "copy.sqlite").runs
+    1
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalcore.errors import input_error
+import numpy as np
+
+from evalcore.errors import StoreError  # noqa: F401  (what every failure here raises)
+from evalcore.runs.rows import ENDED, KINDS, LOST, decode_run
+from evalcore.runs.store import SCHEMA_VERSION, RunRecord, RunStore, Series, store_error
+
+STORE_FILE = "runs.sqlite"
+
+
+@dataclass
+class CheckReport:
+    """What :func:`check` found. ``ok`` when the file is sound and every run reads cleanly."""
+
+    path: Path
+    integrity: list[str] = field(default_factory=list)   # SQLite's findings; empty when sound
+    schema_version: int | None = None
+    runs: int = 0
+    points: int = 0
+    run_problems: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    missing_files: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity and not self.run_problems and self.schema_version == SCHEMA_VERSION
+
+    def lines(self) -> list[str]:
+        """The report as text lines for the command line."""
+        out = [f"store: {self.path}"]
+        if self.integrity:
+            out.append(f"damaged: SQLite's integrity check found {len(self.integrity)} problem(s), e.g. "
+                       + "; ".join(self.integrity[:3]))
+            out.append("what to do: `python -m evalcore store recover` rebuilds the store from every readable run "
+                       "(the damaged file is kept beside it)")
+        else:
+            out.append("file: sound (SQLite integrity check ok)")
+        out.append(f"schema version: {self.schema_version} (this evalcore: {SCHEMA_VERSION})")
+        out.append(f"runs: {self.runs:,}, points: {self.points:,}")
+        for run_id, problems in sorted(self.run_problems.items()):
+            out.append(f"run #{run_id}: {'; '.join(problems)} (fix or delete it on the Runs page)")
+        for run_id, name, path in self.missing_files[:20]:
+            out.append(f"run #{run_id}: its {name} file is missing ({path})")
+        if len(self.missing_files) > 20:
+            out.append(f"… and {len(self.missing_files) - 20} more missing files")
+        out.append("ok" if self.ok else "problems found")
+        return out
+
+
+def store_path(folder: str | os.PathLike) -> Path:
+    return Path(folder) / STORE_FILE
+
+
+def check(folder: str | os.PathLike) -> CheckReport:
+    """Read the whole store in ``folder`` and report; never writes."""
+    path = store_path(folder)
+    if not path.exists():
+        raise input_error(f"a run store at {path}", "no such file",
+                          "check EVALCORE_HOME (the store is created by the first run)")
+    return check_file(path)
+
+
+def check_file(path: str | os.PathLike) -> CheckReport:
+    """:func:`check` of a store file under any name (a backup, a damaged copy); opens it read-only."""
+    path = Path(path)
+    report = CheckReport(path)
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise store_error(exc, path) from exc
+    try:
+        try:
+            report.integrity = [r[0] for r in con.execute("PRAGMA integrity_check(100)").fetchall()
+                                if r[0] != "ok"]
+        except sqlite3.DatabaseError as exc:
+            report.integrity = [_words(exc)]
+            return report
+        try:
+            report.schema_version = con.execute("PRAGMA user_version").fetchone()[0]
+            cur = con.execute("SELECT * FROM runs ORDER BY id")
+            names = [c[0] for c in cur.description]
+            for row in cur:
+                run = decode_run(dict(zip(names, row)))
+                report.runs += 1
+                if run.problems:
+                    report.run_problems[run.id] = run.problems
+            report.points = con.execute("SELECT COUNT(*) FROM points").fetchone()[0]
+            for run_id, name, file in con.execute("SELECT run_id, name, path FROM artifacts ORDER BY run_id"):
+                if not Path(str(file)).exists():
+                    report.missing_files.append((run_id, str(name), str(file)))
+        except sqlite3.DatabaseError as exc:
+            report.integrity.append(_words(exc))
+    finally:
+        con.close()
+    return report
+
+
+def backup(folder: str | os.PathLike, destination: str | os.PathLike) -> CheckReport:
+    """Copy the store to ``destination`` (a new file) with SQLite's online backup API; returns the copy's check.
+
+    Consistent while workers write: the copy is one committed state of the store.
+    """
+    source, target = store_path(folder), Path(destination)
+    if target.exists():
+        raise input_error("a new file to back up to", f"'{target}' already exists",
+                          "choose another name, or delete the old file first")
+    if not source.exists():
+        raise input_error(f"a run store at {source}", "no such file", "check EVALCORE_HOME")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    except (sqlite3.DatabaseError, OSError) as exc:
+        target.unlink(missing_ok=True)
+        raise store_error(exc, source) from exc
+    return check_file(target)
+
+
+@dataclass
+class Recovery:
+    """What :func:`recover` did: runs and points copied, what could not be read, where the damaged file went."""
+
+    runs: int
+    points: int
+    unreadable_runs: list[int]
+    unreadable_series: list[int]
+    damaged_copy: Path
+
+    def lines(self) -> list[str]:
+        out = [f"recovered {self.runs:,} run(s) and {self.points:,} point(s) into a new store",
+               f"the damaged store is kept as {self.damaged_copy}"]
+        if self.unreadable_runs:
+            out.append(f"runs that could not be read: {', '.join(f'#{i}' for i in self.unreadable_runs)}")
+        if self.unreadable_series:
+            out.append("runs whose points could not all be read (kept without them): "
+                       + ", ".join(f"#{i}" for i in self.unreadable_series))
+        return out
+
+
+def recover(folder: str | os.PathLike) -> Recovery:
+    """Rebuild the store at ``folder`` from every readable row, keeping run ids; the damaged file is kept as
+    ``runs.damaged-<time>.sqlite``. Stop training runs first: their later points would go to the old file."""
+    path = store_path(folder)
+    if not path.exists():
+        raise input_error(f"a run store at {path}", "no such file", "check EVALCORE_HOME")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    damaged = path.with_name(f"runs.damaged-{stamp}.sqlite")
+    fresh = path.with_name(f"runs.recovering-{stamp}.sqlite")
+    try:
+        for suffix in ("", "-wal"):  # the write-ahead log holds committed pages not yet in the main file
+            if Path(f"{path}{suffix}").exists():
+                shutil.copy2(f"{path}{suffix}", f"{damaged}{suffix}")
+        records, unreadable, partial = _readable_runs(damaged)
+        target = RunStore(folder, file_name=fresh.name)
+        target.add_runs(records)
+        with target.connection() as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to move into place
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(fresh, path)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        fresh.unlink(missing_ok=True)
+        raise store_error(exc, path) from exc
+    return Recovery(len(records), sum(r.n_points for r in records), unreadable, partial, damaged)
+
+
+def _readable_runs(path: Path) -> tuple[list[RunRecord], list[int], list[int]]:
+    """Every run row, and each run's points, that SQLite can still read from a damaged file."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    records, unreadable, partial = [], [], []
+    try:
+        ids = _run_ids(con)
+        for run_id in ids:
+            try:
+                cur = con.execute("SELECT * FROM runs WHERE id = ?", (run_id,))
+                row = cur.fetchone()
+                names = [c[0] for c in cur.description]
+            except sqlite3.DatabaseError:
+                unreadable.append(run_id)
+                continue
+            if row is None:
+                continue
+            run = decode_run(dict(zip(names, row)))
+            try:
+                series = _series(con, run_id)
+            except sqlite3.DatabaseError:
+                series = {}
+                partial.append(run_id)
+            records.append(RunRecord(
+                id=run.id, name=run.name or f"run {run.id}", kind=run.kind if run.kind in KINDS else "train",
+                status=run.status if run.status in ENDED else LOST, config=run.config,
+                created=run.created or time.time(), started=run.started, ended=run.ended,
+                error=run.error if run.status in ENDED else "Its worker was running when the store was recovered.",
+                summary=run.summary, tags=run.tags, note=run.note, series=series,
+                artifacts=_artifacts(con, run_id)))
+    finally:
+        con.close()
+    return records, unreadable, partial
+
+
+def _run_ids(con: sqlite3.Connection) -> list[int]:
+    try:
+        return [r[0] for r in con.execute("SELECT id FROM runs ORDER BY id")]
+    except sqlite3.DatabaseError:  # the table's tree is damaged: probe ids one by one up to the last one issued
+        try:
+            top = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()[0]
+        except (sqlite3.DatabaseError, TypeError):
+            top = 100_000
+        return list(range(1, int(top) + 1))
+
+
+def _series(con: sqlite3.Connection, run_id: int) -> dict[str, Series]:
+    rows = con.execute("SELECT key, step, epoch, value, wall FROM points WHERE run_id = ? ORDER BY key, step, rowid",
+                       (run_id,)).fetchall()
+    out: dict[str, list] = {}
+    for key, step, epoch, value, wall in rows:
+        if isinstance(step, int) and isinstance(epoch, int) and isinstance(wall, (int, float)):
+            out.setdefault(str(key), []).append((step, epoch, np.nan if value is None else float(value), wall))
+    return {key: Series(np.array([p[0] for p in pts], dtype=np.int64), np.array([p[1] for p in pts], dtype=np.int64),
+                        np.array([p[2] for p in pts], dtype=np.float64), np.array([p[3] for p in pts],
+                                                                                   dtype=np.float64))
+            for key, pts in out.items()}
+
+
+def _artifacts(con: sqlite3.Connection, run_id: int) -> dict[str, str]:
+    try:
+        return {str(name): str(file) for name, file in
+                con.execute("SELECT name, path FROM artifacts WHERE run_id = ?", (run_id,))}
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def _words(exc: sqlite3.DatabaseError) -> str:
+    return str(store_error(exc, Path("the store"))).split(", found ", 1)[-1].split(". Fix:")[0]
+
+

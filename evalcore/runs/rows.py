@@ -1,0 +1,176 @@
+"""A stored run row, decoded field by field so that one bad field never makes a run unreadable.
+
+A field that cannot be decoded (JSON that does not parse, a time that is text, a summary that is a list) is
+replaced by an empty value, and the problem is listed in :attr:`Run.problems`, so every reader can still show
+the run, mark the bad field, and let the user fix or delete it.
+
+Example:
+    >>> run = decode_run({"id": 7, "name": "r", "kind": "train", "status": "finished", "config": "{oops",
+    ...                   "created": "yesterday", "summary": "[1, 2]"})
+    >>> run.config, run.created, run.summary
+    ({}, None, {})
+    >>> run.problems
+    ('config: not valid JSON', "created: 'yesterday' is not a time", 'summary: a list, not a table of values')
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+QUEUED, RUNNING, FINISHED, FAILED, STOPPED, LOST = "queued", "running", "finished", "failed", "stopped", "lost"
+ACTIVE = (QUEUED, RUNNING)
+ENDED = (FINISHED, FAILED, STOPPED, LOST)
+STATUSES = ACTIVE + ENDED
+KINDS = ("train", "evaluation")
+MAX_TIME = 1e11  # seconds since 1970 (the year 5138): anything larger is not a time
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the runs table, with its JSON fields decoded; ``problems`` names each field that was not."""
+
+    id: int
+    name: str
+    kind: str
+    status: str
+    config: dict
+    created: float | None
+    started: float | None
+    ended: float | None
+    heartbeat: float | None
+    pid: int | None
+    error: str | None
+    stop_requested: bool
+    summary: dict
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    problems: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end (or to the last heartbeat while running)."""
+        if self.started is None:
+            return None
+        end = self.ended or self.heartbeat or self.started
+        return max(0.0, end - self.started)
+
+
+def is_time(value) -> bool:
+    """A number of seconds since 1970 that a clock can show.
+
+    >>> is_time(1.7e9), is_time(1e308), is_time(float("inf")), is_time("1.7e9"), is_time(True)
+    (True, False, False, False, False)
+    """
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and 0 <= value <= MAX_TIME)
+
+
+def short(value, limit: int = 40) -> str:
+    """A value for a problem description, cut to ``limit`` characters.
+
+    >>> short("x" * 100, 10)
+    "'xxxxxxxx…"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def decode_run(row: dict) -> Run:
+    """A :class:`Run` from a row of the ``runs`` table (column name -> stored value)."""
+    problems: list[str] = []
+
+    def text(name: str, default: str | None) -> str | None:
+        value = row.get(name)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            problems.append(f"{name}: {short(value)} is not text")
+            return str(value)
+        return value
+
+    def decoded(name: str, kind: type, empty):
+        raw = row.get(name)
+        if raw is None:
+            return empty
+        try:
+            value = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+        except ValueError:
+            problems.append(f"{name}: not valid JSON")
+            return empty
+        if not isinstance(value, kind):
+            wanted = "a table of values" if kind is dict else "a list"
+            problems.append(f"{name}: {_kind_of(value)}, not {wanted}")
+            return empty
+        return value
+
+    def moment(name: str) -> float | None:
+        value = row.get(name)
+        if value is None:
+            if name == "created":
+                problems.append("created: missing")
+            return None
+        if not is_time(value):
+            problems.append(f"{name}: {short(value)} is not a time")
+            return None
+        return float(value)
+
+    kind = text("kind", "train")
+    if kind not in KINDS:
+        problems.append(f"kind: {short(kind)} is not one of {', '.join(KINDS)}")
+    status = text("status", LOST)
+    if status not in STATUSES:
+        problems.append(f"status: {short(status)} is not a known status")
+    pid = row.get("pid")
+    if pid is not None and not (isinstance(pid, int) and 0 < pid < 2**31):
+        problems.append(f"pid: {short(pid)} is not a process id")
+        pid = None
+    tags = decoded("tags", list, [])
+    if not all(isinstance(t, str) for t in tags):
+        problems.append("tags: not all text")
+        tags = [str(t) for t in tags]
+    run = dict(
+        id=int(row["id"]), name=text("name", ""), kind=kind, status=status,
+        config=decoded("config", dict, {}), created=moment("created"), started=moment("started"),
+        ended=moment("ended"), heartbeat=moment("heartbeat"), pid=pid, error=text("error", None),
+        stop_requested=bool(row.get("stop_requested")) if isinstance(row.get("stop_requested"), int) else False,
+        summary=decoded("summary", dict, {}), tags=tuple(tags), note=text("note", ""))
+    return Run(**run, problems=tuple(problems))
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
+def number(value) -> float:
+    """A summary or setting value as a float for tables and charts: NaN unless it is a finite number.
+
+    >>> number(0.5), number("0.5"), number(None), number(True), number(1e400)
+    (0.5, nan, nan, nan, nan)
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return float("nan")
+
+
+def group(config: dict, name: str) -> dict:
+    """A settings group of a config (``{"dropout": {...}}``), or ``{}`` if it is missing or not a group.
+
+    >>> group({"dropout": {"rate": 0.5}}, "dropout"), group({"dropout": 5}, "dropout")
+    ({'rate': 0.5}, {})
+    """
+    value = config.get(name) if isinstance(config, dict) else None
+    return value if isinstance(value, dict) else {}
