@@ -23,6 +23,16 @@ MAX_LEGEND_CLASSES = 12
 AXIS = dict(gridcolor="#e5e7eb", zerolinecolor="#d1d5db", linecolor="#d1d5db", ticks="")
 
 
+def safe(text) -> str:
+    """User text (a class label, a run name) for a chart: Plotly reads <b>, <a href>, <br> and entities in any
+    label, so they are written as entities and show literally.
+
+    >>> safe('<a href="x">&</a>')
+    '&lt;a href="x"&gt;&amp;&lt;/a&gt;'
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
     """Shared look. A light theme set property by property: applying a named template costs ~20 ms a figure,
     which the threshold slider pays on every move."""
@@ -63,7 +73,7 @@ def confusion_matrix_figure(cm: np.ndarray, classes, normalize: str = "none") ->
         row = np.nan_to_num(cm / cm.sum(axis=1, keepdims=True))
         col = np.nan_to_num(cm / cm.sum(axis=0, keepdims=True))
     z = {"true": row, "pred": col}.get(normalize, cm)
-    labels = [str(c) for c in classes]
+    labels = [safe(c) for c in classes]
     lines, row_px = _cell_text_plan(k)
 
     def cell(i: int, j: int) -> str:
@@ -91,7 +101,7 @@ def roc_figure(curves: tuple[ClassCurves, ...], operating_point: tuple[float, fl
                              name="chance", hoverinfo="skip"))
     for i, c in enumerate(curves):
         fig.add_trace(go.Scatter(
-            x=c.fpr, y=c.tpr, mode="lines", name=f"{c.label} (AUC {c.auc:.3f})", line=dict(color=_color(i)),
+            x=c.fpr, y=c.tpr, mode="lines", name=f"{safe(c.label)} (AUC {c.auc:.3f})", line=dict(color=_color(i)),
             customdata=c.roc_thresholds, visible=True if i < MAX_LEGEND_CLASSES else "legendonly",
             hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>threshold %{customdata:.4g}<extra></extra>"))
     if operating_point is not None:
@@ -111,7 +121,7 @@ def pr_figure(curves: tuple[ClassCurves, ...], operating_point: tuple[float, flo
         visible = True if i < MAX_LEGEND_CLASSES else "legendonly"
         fig.add_trace(go.Scatter(
             x=c.recall, y=c.precision, mode="lines", line=dict(color=_color(i), shape="hv"),
-            name=f"{c.label} (AP {c.average_precision:.3f})", customdata=c.pr_thresholds, visible=visible,
+            name=f"{safe(c.label)} (AP {c.average_precision:.3f})", customdata=c.pr_thresholds, visible=visible,
             hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>threshold %{customdata:.4g}<extra></extra>"))
         if len(curves) == 1:
             fig.add_trace(go.Scatter(x=[0, 1], y=[c.prevalence] * 2, mode="lines", name="chance (prevalence)",
@@ -134,7 +144,7 @@ def calibration_figure(calibration: tuple[Calibration, ...]) -> go.Figure:
         ok = c.count > 0
         size = 6 + 18 * np.sqrt(c.count[ok] / max(c.count.max(), 1))
         fig.add_trace(go.Scatter(
-            x=c.mean_predicted[ok], y=c.fraction_positive[ok], mode="lines+markers", name=str(c.label),
+            x=c.mean_predicted[ok], y=c.fraction_positive[ok], mode="lines+markers", name=safe(c.label),
             marker=dict(size=size, color=_color(i)), line=dict(color=_color(i)), customdata=c.count[ok],
             visible=True if i < MAX_LEGEND_CLASSES else "legendonly",
             hovertemplate="mean predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} rows<extra></extra>"))
@@ -150,12 +160,13 @@ def score_histogram_figure(hist: ScoreHistogram, threshold: float | None = None)
     centers = (hist.edges[:-1] + hist.edges[1:]) / 2
     width = float(hist.edges[1] - hist.edges[0])
     for i, (name, counts) in enumerate(hist.counts.items()):
-        fig.add_trace(go.Bar(x=centers, y=counts, width=width, name=f"true {name}", marker_color=_color(i),
+        fig.add_trace(go.Bar(x=centers, y=counts, width=width, name=f"true {safe(name)}", marker_color=_color(i),
                              opacity=0.6, hovertemplate="score %{x:.3f}<br>%{y:,} rows<extra></extra>"))
     if threshold is not None:
         fig.add_vline(x=threshold, line=dict(color="#111827", dash="dash"), annotation_text=f"threshold {threshold:g}")
     fig.update_layout(barmode="overlay")
-    return _layout(fig, f"Score distribution for '{hist.label}' by true class", f"Score of '{hist.label}'", "Rows")
+    label = safe(hist.label)
+    return _layout(fig, f"Score distribution for '{label}' by true class", f"Score of '{label}'", "Rows")
 
 
 def residual_figure(y_true: np.ndarray, y_pred: np.ndarray, max_points: int = 5000) -> go.Figure:
@@ -253,7 +264,7 @@ def comparison_figure(runs: dict[str, RunCurves], metric: str, split: str = "val
     name = {"loss": "Loss", "accuracy": "Accuracy"}[metric]
     lower = metric == "loss"
     for i, (label, c) in enumerate(runs.items()):
-        color = _color(i)
+        color, label = _color(i), safe(label)
         if per == "batch":
             x, y = c.batch_x, c.batch.get(metric, np.array([]))
         else:
@@ -271,17 +282,19 @@ def comparison_figure(runs: dict[str, RunCurves], metric: str, split: str = "val
                                  else "lines+markers", name=label if line is None else f"{label} (raw)",
                                  legendgroup=label, marker=dict(color=color, size=5),
                                  line=dict(color=color, width=1.5), opacity=0.35 if line is not None else 1,
-                                 hovertemplate=f"{label}<br>%{{x}}<br>%{{y:.4f}}<extra></extra>"))
+                                 hovertemplate="%{fullData.name}<br>%{x}<br>%{y:.4f}<extra></extra>"))
         if line is not None:
             fig.add_trace(go.Scatter(x=np.asarray(x)[keep], y=line[keep], mode="lines", name=label,
                                      legendgroup=label, line=dict(color=color, width=2.5),
-                                     hovertemplate=f"{label} (smoothed)<br>%{{x}}<br>%{{y:.4f}}<extra></extra>"))
+                                     hovertemplate="%{fullData.name} (smoothed)<br>%{x}<br>%{y:.4f}<extra></extra>"))
         best = c.best_epoch(metric)
         if best is not None and per == "epoch" and split == "validation":
             fig.add_trace(go.Scatter(x=[best], y=[c.val[metric][best - 1]], mode="markers", legendgroup=label,
-                                     showlegend=False, marker=dict(symbol="star", size=14, color=color,
-                                                                   line=dict(color="#111827", width=1)),
-                                     hovertemplate=f"{label}: best epoch {best}<br>%{{y:.4f}}<extra></extra>"))
+                                     name=label, showlegend=False,
+                                     marker=dict(symbol="star", size=14, color=color,
+                                                 line=dict(color="#111827", width=1)),
+                                     hovertemplate=f"%{{fullData.name}}: best epoch {best}<br>%{{y:.4f}}"
+                                                   "<extra></extra>"))
     unit = "Epoch" if per == "epoch" else "Epoch (batches as fractions)"
     _layout(fig, f"{name}: {split}" + (" (per batch, running mean)" if per == "batch" else ""), unit, name, height)
     if log_y:
@@ -313,7 +326,7 @@ def ablation_figure(effects, metric: str = "test accuracy", height: int = 360) -
     better = effect > 0 if "accuracy" in metric else effect < 0
     colors = [PALETTE[2] if b else PALETTE[1] for b in better]
     fig = go.Figure(go.Bar(
-        x=effect, y=rows["variant"], orientation="h", marker_color=colors,
+        x=effect, y=[safe(v) for v in rows["variant"]], orientation="h", marker_color=colors,
         error_x=dict(type="data", symmetric=False, array=(high - effect).fillna(0), arrayminus=(effect - low).fillna(0),
                      color="#374151", thickness=1.5),
         customdata=np.stack([low, high, rows["runs done"]], axis=1),

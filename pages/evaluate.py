@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from evalcore.errors import EvalcoreError
 from ui import evaluate_panels as panels
 from ui.cache import evaluation_of, table_of
+from ui.guard import section
 from ui.router import use_app_router
 
 use_app_router()
 st.title("Evaluate predictions")
 
-try:
+with section("evaluating the file"):
     source = panels.choose_source()
     if source is not None:
         mapping = panels.column_mapping(list(table_of(source).columns), source.key)
@@ -23,5 +23,3 @@ try:
             panels.regression_panels(prepared, report, predictions.source)
         else:
             panels.classification_panels(predictions, prepared, report)
-except EvalcoreError as exc:
-    st.error(str(exc), icon=":material/block:")

@@ -15,10 +15,12 @@ from evalcore.samples import SAMPLES
 from evalcore.runs.evaluations import save_evaluation
 from evalcore.slices import metrics_by_group
 from ui.cache import Source, evaluation_of
+from ui.guard import section
 from ui.store import run_store
 from ui.text import fmt, plain
 
 NONE = "(none)"
+PREDICTION_TYPES = ["csv", "tsv", "txt", "gz", "parquet", "pq"]  # what read_predictions reads
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
@@ -28,7 +30,7 @@ def choose_source() -> Source | None:
                     label_visibility="collapsed")
     if mode == "Upload a file":
         up = st.file_uploader("Predictions file (CSV, TSV, .csv.gz or Parquet)",
-                              type=["csv", "tsv", "txt", "gz", "parquet", "pq"], key="eval_upload",
+                              type=PREDICTION_TYPES, key="eval_upload",
                               help="One row per prediction: a true-label column (y_true/label/target), and a "
                                    "predicted label (y_pred), a score, or one prob_<class> column per class.")
         if up is None:
@@ -98,7 +100,7 @@ def threshold_controls(prepared: Prepared) -> float | None:
     lo, hi = (0.0, 1.0) if prob else (lo, hi)
     default = 0.5 if prob else (lo + hi) / 2
     step = 0.005 if prob else (hi - lo) / 200 or 0.01
-    threshold = st.slider(f"Decision threshold: predict '{prepared.classes[prepared.pos]}' when its score ≥",
+    threshold = st.slider(f"Decision threshold: predict '{plain(prepared.classes[prepared.pos])}' when its score ≥",
                           min_value=lo, max_value=hi, value=default, step=step, key="eval_threshold",
                           format="%.3f")
     if prepared.best_thresholds:
@@ -126,7 +128,7 @@ def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> N
              "zero_division: 0", settings["clipping"]]
     st.caption(plain(" · ".join(bits)))
     for w in (*report.warnings, *file_warnings):
-        st.warning(w, icon=":material/warning:")
+        st.warning(plain(w), icon=":material/warning:")
 
 
 def confusion_panel(report: EvaluationReport) -> None:
@@ -245,7 +247,8 @@ def downloads(report: EvaluationReport, file_name: str) -> None:
                        key="dl_json")
     c2.download_button("Metrics (CSV)", report_to_csv(report), "evaluation.csv", "text/csv", key="dl_csv")
     st.caption("Each chart downloads as PNG from its toolbar (camera icon).")
-    save_as_run(report, file_name)
+    with section("saving the evaluation as a run"):  # needs the run store; the rest of Evaluate does not
+        save_as_run(report, file_name)
 
 
 def save_as_run(report: EvaluationReport, file_name: str) -> None:

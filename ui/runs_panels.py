@@ -6,14 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from evalcore import charts
-from evalcore.metrics.paired import from_prediction_frames
-from evalcore.runs import Run
+from evalcore.metrics.paired import disagreement
+from evalcore.paired_files import classes_of, compare_files
+from evalcore.predictions import Predictions, read_predictions
+from evalcore.runs import RUNNING, Run
 from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
 from evalcore.runs import exchange
 from evalcore.runs.curves import run_curves
 from evalcore.training import ablation
+from evalcore.training.advice import config_warnings
+from evalcore.training.config import TrainConfig
+from evalcore.errors import InputError
 from ui.text import plain
-from ui.evaluate_panels import PLOTLY_CONFIG
+from ui.evaluate_panels import PLOTLY_CONFIG, PREDICTION_TYPES
+from ui.guard import section
 from ui.store import run_store
 
 TABLE_KEY = "runs_table"
@@ -41,9 +47,16 @@ def filters(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_with_selection(table: pd.DataFrame) -> list[int]:
-    """The runs table (click a header to sort); returns the ids of the selected rows."""
+    """The runs table (click a header to sort); returns the ids of the selected rows. Runs with damaged stored
+    fields are listed too, with the damage in a 'problems' column, so they can be fixed or deleted."""
     st.caption(f"{len(table):,} run(s). Select rows to compare them or to edit one. Best = lowest loss, highest "
                "accuracy over the epochs; last = the final epoch.")
+    damaged = int((table["problems"] != "").sum())
+    if damaged:
+        st.warning(f"{damaged} run(s) have stored fields that could not be read (see the 'problems' column). "
+                   "Select one to rename, fix its note or tags, or delete it.", icon=":material/warning:")
+    else:
+        table = table.drop(columns=["problems"])
     number = st.column_config.NumberColumn(format="%.4f")
     event = st.dataframe(
         table, hide_index=True, key=TABLE_KEY, on_select="rerun", selection_mode="multi-row",
@@ -58,6 +71,9 @@ def table_with_selection(table: pd.DataFrame) -> list[int]:
 def edit_run(run: Run) -> None:
     """Rename, tag, annotate or delete one run (deleting asks for confirmation)."""
     with st.expander(f"Edit run #{run.id}", expanded=True):
+        if run.problems:
+            st.warning(plain(f"Damaged fields: {'; '.join(run.problems)}. They are shown empty; saving keeps "
+                             "them as they are, deleting removes the run."), icon=":material/warning:")
         name = st.text_input("Name", run.name, key=f"edit_name_{run.id}")
         tags = st.text_input("Tags (comma-separated)", ", ".join(run.tags), key=f"edit_tags_{run.id}")
         note = st.text_area("Note", run.note, key=f"edit_note_{run.id}")
@@ -130,46 +146,71 @@ def paired_runs(a: Run, b: Run) -> None:
     if not all(files.values()):
         return
     st.subheader(f"Test-set predictions: #{b.id} against #{a.id}")
-    paired_panel(_predictions(str(files[a.id])), _predictions(str(files[b.id])), f"#{a.id}", f"#{b.id}",
-                 key="pair_runs")
+    with section("comparing the two runs' predictions"):
+        paired_panel(_run_predictions(str(files[a.id])), _run_predictions(str(files[b.id])), f"#{a.id}",
+                     f"#{b.id}", key="pair_runs")
 
 
 def paired_files() -> None:
-    """Two uploaded prediction files of the same rows (y_true, y_pred, prob_<class> columns)."""
+    """Two uploaded prediction files of the same rows: any file the Evaluate page reads."""
     with st.expander("Compare two prediction files of the same rows"):
         c1, c2 = st.columns(2)
-        up_a = c1.file_uploader("Model A (CSV)", type=["csv"], key="pair_file_a")
-        up_b = c2.file_uploader("Model B (CSV)", type=["csv"], key="pair_file_b")
+        up_a = c1.file_uploader("Model A", type=PREDICTION_TYPES, key="pair_file_a")
+        up_b = c2.file_uploader("Model B", type=PREDICTION_TYPES, key="pair_file_b")
         if up_a is not None and up_b is not None:
-            paired_panel(pd.read_csv(up_a, dtype={"y_true": str, "y_pred": str}),
-                         pd.read_csv(up_b, dtype={"y_true": str, "y_pred": str}), "A", "B", key="pair_up")
+            with section("comparing the two files"):
+                paired_panel(_uploaded(up_a.file_id, up_a.name, up_a.getvalue),
+                             _uploaded(up_b.file_id, up_b.name, up_b.getvalue), "A", "B", key="pair_up")
 
 
-@st.cache_data(max_entries=16)
-def _predictions(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"y_true": str, "y_pred": str})
+@st.cache_resource(max_entries=4, show_spinner="Reading the file…")
+def _uploaded(file_id: str, name: str, _read) -> Predictions:
+    return read_predictions(_read(), name=name)
 
 
-def paired_panel(frame_a: pd.DataFrame, frame_b: pd.DataFrame, name_a: str, name_b: str, key: str) -> None:
-    classes = [c[len("prob_"):] for c in frame_a.columns if c.startswith("prob_")]
+def _run_predictions(path: str) -> Predictions:
+    from pathlib import Path
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"Expected the run's predictions file at {file}, found no such file. Fix: the run's "
+                         "folder was moved or deleted; compare other runs.")
+    return _read_run_predictions(path, file.stat().st_mtime)
+
+
+@st.cache_resource(max_entries=16)
+def _read_run_predictions(path: str, mtime: float) -> Predictions:
+    return read_predictions(path)
+
+
+def paired_panel(a: Predictions, b: Predictions, name_a: str, name_b: str, key: str) -> None:
+    classes = classes_of(a, b)
     positive = None
-    if len(classes) > 2:
-        positive = st.selectbox("Class for DeLong's ROC AUC test (one against the rest)", classes,
-                                key=f"{key}_pos")
-    result = from_prediction_frames(frame_a, frame_b, positive=positive)
-    table = pd.DataFrame([{"metric": d.metric, name_a: f"{d.a:.4f}", name_b: f"{d.b:.4f}",
-                           f"{name_b} − {name_a}": f"{d.difference:+.4f}",
-                           "95% interval": f"{d.low:+.4f} to {d.high:+.4f}", "interval method": d.method}
-                          for d in result.differences]).set_index("metric")
-    st.table(table)  # four rows: a plain table, readable as text
+    if len(classes) > 2 and a.score is not None and b.score is not None:
+        options = ["(the class where the models differ most)", *classes]
+        choice = st.selectbox("Class for DeLong's ROC AUC test (one against the rest)", options, key=f"{key}_pos")
+        positive = None if choice == options[0] else choice
+    result = compare_files(a, b, positive=positive)
+    table = pd.DataFrame([{"metric": d.metric, name_a: d.a, name_b: d.b, f"{name_b} − {name_a}": d.difference,
+                           "95% low": d.low, "95% high": d.high, "interval method": d.method}
+                          for d in result.differences])
+    number = st.column_config.NumberColumn(format="%+.4f")
+    st.dataframe(table, hide_index=True, key=f"{key}_table",
+                 column_config={name_a: st.column_config.NumberColumn(format="%.4f"),
+                                name_b: st.column_config.NumberColumn(format="%.4f"),
+                                f"{name_b} − {name_a}": number, "95% low": number, "95% high": number})
     t = result.mcnemar
     st.markdown(plain(f"McNemar's test of equal accuracy ({t.method}): {t.a_only} rows only {name_a} gets "
                       f"right, {t.b_only} only {name_b}; p = {t.p_value:.4g}."))
+    note = disagreement(result)
+    if note:
+        st.info(plain(note), icon=":material/info:")
     if result.delong is not None:
         d = result.delong
         st.markdown(plain(f"DeLong's test of equal ROC AUC ('{d.positive}' against the rest): AUC {d.auc_a:.4f} "
                           f"vs {d.auc_b:.4f}, difference {d.difference:+.4f} (SE {d.std_error:.4f}), "
                           f"z = {d.z:.2f}, p = {d.p_value:.4g}."))
+    elif a.score is None or b.score is None:
+        st.caption("Log loss and DeLong's test need probabilities or scores in both files.")
     st.caption(f"{result.n_rows:,} rows, paired: both models on the same rows. A p-value under 0.05 says the "
                "difference is unlikely to be chance on these rows; it says nothing about other data.")
 
@@ -187,31 +228,60 @@ def ablation_studies(runs: list[Run]) -> None:
 
 
 def _ablation_view(group: str, was_active: bool) -> None:
-    store = run_store()
-    runs = ablation.group_runs(store, group)  # re-read: this part refreshes on its own while the study runs
-    active = [r for r in runs if r.active]
-    if was_active and not active:
-        st.rerun(scope="app")
-    table = ablation.effects(store, group, runs=runs)
-    done, planned = int(table["runs done"].sum()), len(runs)
-    c1, c2 = st.columns([4, 1])
-    c1.markdown(f"**{done} of {planned} runs done**" + (f" · running: {plain(active[0].name)}" if active else ""))
-    if active and c2.button("Cancel", key=f"abl_cancel_{group}"):
-        ablation.cancel(store, group)
-        st.toast("Cancelling: the running run stops after its batch; queued runs will not start.")
-    if active:
-        st.progress(done / max(planned, 1))
-    if done:
-        c1, c2 = st.columns(2)
-        c1.plotly_chart(charts.ablation_figure(table, "test accuracy"), config=PLOTLY_CONFIG,
-                        key=f"abl_acc_{group}")
-        c2.plotly_chart(charts.ablation_figure(table, "test log loss"), config=PLOTLY_CONFIG,
-                        key=f"abl_loss_{group}")
-        number = st.column_config.NumberColumn(format="%+.4f")
-        st.dataframe(table, hide_index=True, key=f"abl_table_{group}",
-                     column_config={c: number for c in table.columns if "effect" in c or c.endswith(("low", "high"))})
-        st.caption("Effect = variant minus baseline on the same seed, averaged over seeds; the interval is a 95% t "
-                   "interval across seeds (none with one seed). Green helps, red hurts.")
+    with section("showing the ablation study"):
+        store = run_store()
+        runs = ablation.group_runs(store, group)  # re-read: this part refreshes on its own while the study runs
+        active = [r for r in runs if r.active]
+        if was_active and not active:
+            st.rerun(scope="app")
+        table = ablation.effects(store, group, runs=runs)
+        done, planned = int(table["runs done"].sum()), len(runs)
+        running = [r for r in runs if r.status == RUNNING]
+        now = f" · running: {plain(running[0].name)}" if running else (" · starting" if active else "")
+        c1, c2 = st.columns([4, 1])
+        c1.markdown(f"**{done} of {planned} runs done**" + now)
+        if active and c2.button("Cancel", key=f"abl_cancel_{group}"):
+            ablation.cancel(store, group)
+            st.toast("Cancelling: the running run stops after its batch; queued runs will not start.")
+        if active:
+            st.progress(done / max(planned, 1))
+        for warning in _study_warnings(runs):
+            st.warning(plain(warning), icon=":material/warning:")
+        if done:
+            c1, c2 = st.columns(2)
+            c1.plotly_chart(charts.ablation_figure(table, "test accuracy"), config=PLOTLY_CONFIG,
+                            key=f"abl_acc_{group}")
+            c2.plotly_chart(charts.ablation_figure(table, "test log loss"), config=PLOTLY_CONFIG,
+                            key=f"abl_loss_{group}")
+            st.dataframe(_readable(table), hide_index=True, key=f"abl_table_{group}")
+            one_seed = table["runs done"].max() < 2
+            st.caption("Effect = variant minus baseline on the same seed, averaged over seeds; the interval is a "
+                       "95% t interval across seeds" + (" (it needs two seeds or more: run the study with more "
+                                                        "seeds)" if one_seed else "") + ". Green helps, red hurts.")
+
+
+def _study_warnings(runs: list[Run]) -> list[str]:
+    """Settings of the study that made a variant do nothing or hurt for a known reason (one run per variant)."""
+    out: dict[str, None] = {}
+    for r in runs:
+        try:
+            config = TrainConfig.from_dict(r.config)
+        except InputError:
+            continue
+        for w in config_warnings(config):
+            out.setdefault(f"{ablation.membership(r)[1]}: {w.message}", None)
+    return list(out)
+
+
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The effects table with numbers as text: a missing value (one seed, a variant not done) reads '—'."""
+    out = table.copy()
+    for column in out.columns:
+        if column in ("variant", "runs done", "runs planned", "active"):
+            continue
+        signed = "effect" in column or column.endswith(("low", "high"))
+        out[column] = [("—" if pd.isna(v) else f"{v:+.4f}" if signed else f"{v:.4f}") for v in out[column]]
+    return out
 
 
 def export_selected(runs: list[Run]) -> None:
@@ -232,5 +302,6 @@ def import_runs() -> None:
         upload = st.file_uploader("runs.json", type=["json"], key="imp_file")
         if upload is not None and st.button("Import", key="imp_go"):
             ids = exchange.import_runs(run_store(), upload.getvalue())
+            st.session_state.pop(TABLE_KEY, None)
             st.success(f"Imported {len(ids)} run(s) as #{ids[0]}–#{ids[-1]}." if ids else "No runs in the file.",
                        icon=":material/check_circle:")

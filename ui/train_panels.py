@@ -34,7 +34,10 @@ from evalcore.training.config import (
 )
 from evalcore.training.datasets import DATASETS, unavailable_strategies
 from evalcore.training.schedules import planned_rates
+from evalcore.errors import InputError
+from evalcore.training.advice import config_warnings
 from ui import evaluate_panels
+from ui.guard import section
 from ui.store import run_store
 from ui.text import plain
 
@@ -200,7 +203,7 @@ def augmentation_preview(config: TrainConfig) -> None:
         try:
             images = _augmented(config.dataset, json.dumps(config.to_dict()["augmentation"]), config.seed)
         except RuntimeError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)), icon=":material/error:")
             return
         st.image(charts.image_grid(images), clamp=True,
                  caption="Each row: a training image, then seven random augmentations of it.")
@@ -230,6 +233,16 @@ def settings_panel() -> TrainConfig:
                        **general, **strategies)
 
 
+def setting_warnings(config: TrainConfig) -> None:
+    """Settings that are valid but will not do what one expects (a flip on digits, a schedule that never acts),
+    each with its fix; a one-click fix where there is one."""
+    for warning in config_warnings(config):
+        st.warning(plain(warning.message), icon=":material/warning:")
+        if warning.setting == "horizontal_flip":
+            st.button("Switch off the horizontal flip", key="fix_flip",
+                      on_click=lambda: st.session_state.update(aug_flip=False))
+
+
 def start_button(config: TrainConfig) -> None:
     """Train: check the settings (a clear message, nothing started, if they are wrong), then start a worker."""
     if st.button("Train", type="primary", key="train_start", use_container_width=True):
@@ -248,6 +261,12 @@ def ablation_button(config: TrainConfig) -> None:
         n = len(ablation.variants(config, include_all)) * int(seeds)
         st.caption(f"{n} runs of {config.epochs} epochs each, one after another in one worker process, with "
                    "the settings above as the base. Each strategy uses its settings above, even if switched off.")
+        for variant, variant_config in ablation.variants(config, include_all):
+            for warning in config_warnings(variant_config):
+                st.warning(plain(f"{variant}: {warning.message}"), icon=":material/warning:")
+        if int(seeds) == 1:
+            st.caption("With one seed there is no interval: the effect of a strategy cannot be told from seed "
+                       "noise. Use 3 seeds or more.")
         if st.button("Run the ablation study", key="abl_start", use_container_width=True):
             group = ablation.start(config, run_store(), int(seeds), include_all)
             st.session_state["ablation_group"] = group
@@ -281,64 +300,92 @@ def run_picker() -> Run | None:
 
 
 def run_view(run: Run) -> None:
-    """Live curves while the run is active (polled), then its results. Polling stops when the run ends."""
-    st.fragment(_live, run_every=POLL_SECONDS if run.active else None)(run.id, run.active)
-    finished = run_store().run(run.id)
-    if not finished.active:
-        run_results(finished)
+    """The run's status, Stop, and curves. While it is active they are polled; when it ends the whole page reruns,
+    so the status and the results below are drawn from one reading of the store."""
+    if run.active:
+        st.fragment(_live, run_every=POLL_SECONDS)(run.id)
+    else:
+        _curves(run, run_store().series(run.id))
 
 
-def _live(run_id: int, was_active: bool) -> None:
-    store = run_store()
-    run = store.run(run_id)
-    if was_active and not run.active:
-        st.rerun(scope="app")  # ended since the last tick: draw the results and stop polling
-    config = TrainConfig.from_dict(run.config)
-    curves = run_curves(store.series(run_id))
+def _live(run_id: int) -> None:
+    with section("refreshing the run"):
+        store = run_store()
+        run = store.run(run_id)
+        if not run.active:
+            st.rerun(scope="app")  # ended since the last tick: draw the results and stop polling
+        _curves(run, store.series(run_id))
+
+
+def _curves(run: Run, series) -> None:
+    try:
+        config = TrainConfig.from_dict(run.config)
+    except InputError as exc:
+        st.warning(plain(f"Run #{run.id}'s settings cannot be read ({exc}) Its curves are shown; fix or delete "
+                         "it on the Runs page."), icon=":material/warning:")
+        config = None
+    curves = run_curves(series)
     head, stop = st.columns([4, 1])
     elapsed = f" · {run.duration:.0f} s" if run.duration is not None else ""
-    total = curves.planned_epochs or config.epochs
-    head.markdown(f"**{STATUS_ICONS.get(run.status, '')} {run.status.capitalize()}** · epoch "
-                  f"{curves.epochs_done}/{total}{elapsed} · {plain(', '.join(config.strategies()) or 'baseline')}")
+    total = curves.planned_epochs or (config.epochs if config else curves.epochs_done)
+    strategies = ", ".join(config.strategies()) if config else "settings unreadable"
+    head.markdown(f"**{STATUS_ICONS.get(run.status, '')} {plain(run.status.capitalize())}** · epoch "
+                  f"{curves.epochs_done}/{total}{elapsed} · {plain(strategies or 'baseline')}")
     if run.active:
         if run.stop_requested:
-            stop.button("Stopping…", disabled=True, key=f"stop_{run_id}")
-        elif stop.button("Stop", key=f"stop_{run_id}", use_container_width=True):
-            launch.stop(run_id, store)
-            st.toast(f"Stopping run #{run_id} after its current batch.")
+            stop.button("Stopping…", disabled=True, key=f"stop_{run.id}")
+        elif stop.button("Stop", key=f"stop_{run.id}", use_container_width=True):
+            launch.stop(run.id, run_store())
+            st.toast(f"Stopping run #{run.id} after its current batch.")
         st.progress(min(1.0, curves.epochs_done / max(total, 1)))
-    if not len(curves.epochs) and not len(curves.batch_x):
-        st.caption("Waiting for the first points (the worker starts Keras, ~4 s)…")
+        if not len(curves.epochs) and not len(curves.batch_x):
+            st.caption("Waiting for the first points (the worker starts Keras, ~4 s)…")
     c1, c2 = st.columns(2)
-    c1.plotly_chart(charts.training_figure(curves, "loss"), config=PLOTLY_CONFIG, key=f"loss_{run_id}")
-    c2.plotly_chart(charts.training_figure(curves, "accuracy"), config=PLOTLY_CONFIG, key=f"acc_{run_id}")
-    planned = planned_rates(config.schedule, config.learning_rate, config.epochs)
-    st.plotly_chart(charts.learning_rate_figure(curves, planned if config.schedule.kind != "plateau" else None),
-                    config=PLOTLY_CONFIG, key=f"lr_{run_id}")
+    c1.plotly_chart(charts.training_figure(curves, "loss"), config=PLOTLY_CONFIG, key=f"loss_{run.id}")
+    c2.plotly_chart(charts.training_figure(curves, "accuracy"), config=PLOTLY_CONFIG, key=f"acc_{run.id}")
+    planned = None
+    if config is not None and config.schedule.kind != "plateau":
+        planned = planned_rates(config.schedule, config.learning_rate, config.epochs)
+    st.plotly_chart(charts.learning_rate_figure(curves, planned), config=PLOTLY_CONFIG, key=f"lr_{run.id}")
+    batch_seconds = f"{config.batch_log_seconds:g}" if config else "0.25"
     st.caption("Faint line: Keras' running mean of the training loss/accuracy within each epoch, logged at most "
-               f"every {config.batch_log_seconds:g} s. Markers: end-of-epoch values. Star: best validation epoch.")
+               f"every {batch_seconds} s. Markers: end-of-epoch values. Star: best validation epoch.")
 
 
 def run_results(run: Run) -> None:
-    """What a run ended with: its status message, then the test-set evaluation and the predictions file."""
+    """What a run ended with: its status message, then the test-set evaluation and the predictions file, across
+    the page's full width."""
     if run.status == FAILED:
-        st.error(f"Run #{run.id} failed: {run.error}", icon=":material/error:")
+        st.error(plain(f"Run #{run.id} failed: {run.error}"), icon=":material/error:")
     elif run.status == LOST:
-        st.warning(f"Run #{run.id} was lost: {run.error} Its logged epochs are kept above.", icon=":material/help:")
+        st.warning(plain(f"Run #{run.id} was lost: {run.error} Its logged epochs are kept above."),
+                   icon=":material/help:")
     elif run.status == STOPPED:
-        st.info(f"Run #{run.id} was stopped after {run.summary.get('epochs_done', '?')} epoch(s); the test set "
-                f"was evaluated with the model as it was.", icon=":material/stop_circle:")
+        st.info(f"Run #{run.id} was stopped after {plain(run.summary.get('epochs_done', '?'))} epoch(s); the test "
+                "set was evaluated with the model as it was.", icon=":material/stop_circle:")
+    try:
+        for warning in config_warnings(TrainConfig.from_dict(run.config)):
+            if warning.setting == "schedule":
+                st.warning(plain(warning.message), icon=":material/warning:")
+    except InputError:
+        pass
     files = run_store().artifacts(run.id)
     if run.status not in (FINISHED, STOPPED) or "predictions" not in files:
         return
     path = files["predictions"]
+    if not path.exists():
+        st.warning(plain(f"Run #{run.id}'s predictions file is missing ({path}): its folder was moved or deleted."),
+                   icon=":material/warning:")
+        return
     st.subheader("Test-set evaluation")
     s = run.summary
-    st.caption(f"{s.get('test_rows', '?')} test rows (the same fixed split for every run on this dataset) · "
-               f"trained on {s.get('train_rows', '?')} rows in {s.get('fit_seconds', 0):.1f} s")
+    fit = s.get("fit_seconds")
+    fit = f" in {fit:.1f} s" if isinstance(fit, (int, float)) else ""
+    st.caption(plain(f"{s.get('test_rows', '?')} test rows (the same fixed split for every run on this dataset) · "
+                     f"trained on {s.get('train_rows', '?')} rows{fit}"))
     report = _report(str(path), path.stat().st_mtime)
     evaluate_panels.headline(report)
-    c1, c2 = st.columns([3, 2])
+    c1, c2 = st.columns([3, 2], gap="large")
     with c1:
         evaluate_panels.confusion_panel(report)
     with c2:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from evalcore.errors import input_error, preview
+from evalcore.errors import input_error
 from evalcore.metrics import _intervals as iv
 
 EXACT_BELOW = 25  # discordant pairs below which McNemar uses the exact binomial test
@@ -137,17 +137,19 @@ def _macro_f1(cm: np.ndarray) -> np.ndarray:
     return np.sum(f1 * present, axis=-1) / np.maximum(present.sum(axis=-1), 1)
 
 
-def compare_predictions(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, proba_a: np.ndarray,
-                        proba_b: np.ndarray, classes: list[str], positive: int | None = None,
+def compare_predictions(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, proba_a: np.ndarray | None,
+                        proba_b: np.ndarray | None, classes: list[str], positive: int | None = None,
                         confidence: float = 0.95, n_resamples: int = 1000, random_state: int = 0
                         ) -> PairedComparison:
     """Compare model A and B on the same rows (codes 0..k-1 for labels and predictions, one probability column
-    per class). ``positive``: the class for DeLong's test (default: the last class of a binary task, else none).
+    per class, or None for both when there are no probabilities: then no log loss and no DeLong).
+    ``positive``: the class for DeLong's test (default: the last class of a binary task, else none).
     """
     y_true, pred_a, pred_b = (np.asarray(v, dtype=np.int64) for v in (y_true, pred_a, pred_b))
     k = len(classes)
     n = len(y_true)
-    if not (len(pred_a) == len(pred_b) == n == len(proba_a) == len(proba_b)):
+    sizes = {len(pred_a), len(pred_b), n} | ({len(proba_a), len(proba_b)} if proba_a is not None else set())
+    if len(sizes) != 1:
         raise input_error("both models' predictions for the same rows", "different row counts",
                           "compare predictions of the same test set")
     rng = np.random.default_rng(random_state)
@@ -162,6 +164,8 @@ def compare_predictions(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarr
         low, high = iv.percentile_interval(fn(cm_b_boot) - fn(cm_a_boot), confidence)
         out.append(PairedDifference(name, a, b, b - a, float(low), float(high),
                                     "paired multinomial bootstrap over (true, A, B) cells"))
+    if proba_a is None or proba_b is None:
+        return PairedComparison(n, tuple(out), mcnemar(y_true == pred_a, y_true == pred_b), None)
     eps = np.finfo(np.float64).eps
     rows = np.arange(n)
     loss_a = -np.log(np.clip(proba_a[rows, y_true], eps, 1 - eps))
@@ -180,27 +184,21 @@ def compare_predictions(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarr
     return PairedComparison(n, tuple(out), mcnemar(y_true == pred_a, y_true == pred_b), delong)
 
 
-def from_prediction_frames(frame_a, frame_b, positive: str | None = None, **kwargs) -> PairedComparison:
-    """Compare two predictions tables (y_true, y_pred, prob_<class>) of the same rows, as the worker writes."""
-    if len(frame_a) != len(frame_b):
-        raise input_error("two prediction files of the same rows", f"{len(frame_a)} and {len(frame_b)} rows",
-                          "compare predictions of the same test set")
-    ya, yb = frame_a["y_true"].astype(str).to_numpy(), frame_b["y_true"].astype(str).to_numpy()
-    differ = np.flatnonzero(ya != yb)
-    if differ.size:
-        raise input_error("the same true label on every row of both files",
-                          f"different labels on rows {preview(differ + 1)}",
-                          "compare predictions of the same rows in the same order")
-    classes = [c[len("prob_"):] for c in frame_a.columns if c.startswith("prob_")]
-    if classes != [c[len("prob_"):] for c in frame_b.columns if c.startswith("prob_")] or not classes:
-        raise input_error("the same prob_<class> columns in both files", "different columns",
-                          "compare runs on the same dataset")
-    code = {c: i for i, c in enumerate(classes)}
-    to_codes = lambda values: np.array([code.get(str(v), -1) for v in values])  # noqa: E731
-    y, pa, pb = to_codes(ya), to_codes(frame_a["y_pred"]), to_codes(frame_b["y_pred"])
-    if (y < 0).any() or (pa < 0).any() or (pb < 0).any():
-        raise input_error("labels among the prob_<class> columns", "other labels", "check the files")
-    proba_a = frame_a[[f"prob_{c}" for c in classes]].to_numpy(np.float64)
-    proba_b = frame_b[[f"prob_{c}" for c in classes]].to_numpy(np.float64)
-    pos = code[positive] if positive is not None else None
-    return compare_predictions(y, pa, pb, proba_a, proba_b, classes, pos, **kwargs)
+def disagreement(result: PairedComparison) -> str | None:
+    """Why the accuracy interval and McNemar's test can point different ways, when they do (else None).
+
+    The percentile bootstrap over few discordant rows is too narrow (it cannot draw more discordant rows than it
+    saw), while McNemar's exact test is conservative; near the edge of significance they can disagree.
+    """
+    acc = result.differences[0]
+    t = result.mcnemar
+    excludes_zero = acc.low > 0 or acc.high < 0
+    significant = t.p_value < 0.05
+    if excludes_zero == significant:
+        return None
+    verdict = ("the interval excludes 0 while McNemar's p is above 0.05" if excludes_zero else
+               "McNemar's p is below 0.05 while the interval includes 0")
+    return (f"The two disagree: {verdict}. Both look only at the {t.a_only + t.b_only} rows where exactly one "
+            f"model is right ({t.a_only} for A, {t.b_only} for B). With so few, the bootstrap interval is too "
+            "narrow and the exact test is cautious, so the difference is not established either way; more "
+            "test rows would settle it.")

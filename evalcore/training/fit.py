@@ -90,12 +90,11 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
                      f"L2 factor.")
             store.set_status(run_id, FAILED, error=error)
             return Outcome(FAILED, error, {})
-        summary = _evaluate_test_set(model, data, store, run_id, folder)
+        summary, files = _evaluate_test_set(model, data, folder)
         summary["fit_seconds"] = round(fit_seconds, 3)
         summary["epochs_done"] = logger.epoch + 1
-        store.set_summary(run_id, summary)
         status = STOPPED if logger.stopped else FINISHED
-        store.set_status(run_id, status)
+        store.finish(run_id, status, summary, files)  # results and status appear together
         return Outcome(status, None, summary)
     except Exception as exc:  # recorded on the run, with the type so a bug is recognisable
         error = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
@@ -105,17 +104,15 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         done.set()
 
 
-def _evaluate_test_set(model: keras.Model, data: datasets.Dataset, store: RunStore, run_id: int,
-                       folder: Path) -> dict:
+def _evaluate_test_set(model: keras.Model, data: datasets.Dataset, folder: Path) -> tuple[dict, dict[str, Path]]:
+    """The test set's predictions and model written to the run's folder; returns the summary and the files."""
     proba = model.predict(data.x_test, verbose=0, batch_size=256).astype(np.float64)
     frame = predictions_frame(data.classes, data.y_test, proba)
-    path = folder / "predictions.csv"
-    frame.to_csv(path, index=False)
-    store.add_artifact(run_id, "predictions", path)
+    files = {"predictions": folder / "predictions.csv", "model": folder / "model.keras"}
+    frame.to_csv(files["predictions"], index=False)
     report = evaluate(frame["y_true"].to_numpy(), y_score=proba, labels=list(data.classes))
-    model.save(folder / "model.keras")
-    store.add_artifact(run_id, "model", folder / "model.keras")
+    model.save(files["model"])
     m = report.metrics
     return {"test_accuracy": m["Accuracy"].value, "test_log_loss": m["Log loss"].value,
             "test_f1_macro": m["F1"].value, "test_rows": int(len(data.y_test)),
-            "train_rows": int(len(data.y_train)), "classes": list(data.classes)}
+            "train_rows": int(len(data.y_train)), "classes": list(data.classes)}, files

@@ -11,6 +11,8 @@ import pytest
 import sklearn.metrics as skm
 from streamlit.testing.v1 import AppTest
 
+from tests.shown import shown
+
 from tests.conftest import binary_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +82,8 @@ def test_bad_file_shows_a_clear_error_and_no_traceback():
     at = _upload(_app(), b"y_true,score\n1,0.9\n0,abc\n", "bad.csv")
     assert not at.exception
     assert len(at.error) == 1
-    assert "score" in at.error[0].value and "rows 2" in at.error[0].value and "Fix:" in at.error[0].value
+    message = shown(at.error[0].value)
+    assert "score" in message and "row 2" in message and "Fix:" in message
 
 
 @pytest.mark.parametrize("sample", ["Breast cancer (binary, logistic regression)",
@@ -113,7 +116,7 @@ def test_multiclass_per_class_table_and_misclassified_cells():
 def test_manual_column_mapping_and_label_with_markup_is_text():
     data = b"gold,guess,conf\n<b>x</b>,<b>x</b>,0.9\nno,no,0.1\nno,<b>x</b>,0.7\n"
     at = _upload(_app(), data, "m.csv")
-    assert len(at.error) == 1 and "true-label" in at.error[0].value
+    assert len(at.error) == 1 and "true-label" in shown(at.error[0].value)
     key = [w.key for w in at.selectbox if w.key and w.key.startswith("map_true_")][0]
     at.selectbox(key=key).set_value("gold").run()
     pred_key = [w.key for w in at.selectbox if w.key and w.key.startswith("map_pred_")][0]

@@ -10,7 +10,9 @@ from scipy import stats
 
 from evalcore.errors import InputError
 from evalcore.metrics._ranking import binary_counts, delong_from_counts
-from evalcore.metrics.paired import compare_predictions, delong_test, from_prediction_frames, mcnemar
+from evalcore.metrics.paired import compare_predictions, delong_test, disagreement, mcnemar
+from evalcore.paired_files import compare_files
+from evalcore.predictions import read_predictions
 
 
 def test_mcnemar_chi_square_by_hand():
@@ -83,15 +85,63 @@ def test_paired_accuracy_interval_is_a_row_bootstrap():
     assert r.mcnemar.a_only == int(np.sum((pa == y) & (pb != y))) and r.delong is None
 
 
+def _file(frame: pd.DataFrame):
+    return read_predictions(frame.to_csv(index=False).encode(), name="p.csv")
+
+
 def test_files_of_different_rows_are_refused():
     a = pd.DataFrame({"y_true": ["0", "1", "1"], "y_pred": ["0", "1", "0"], "prob_0": [.9, .2, .6],
                       "prob_1": [.1, .8, .4]})
     b = a.copy()
     b.loc[2, "y_true"] = "0"
-    with pytest.raises(InputError, match="rows 3"):
-        from_prediction_frames(a, b)
-    r = from_prediction_frames(a, a.assign(y_pred=["0", "1", "1"], prob_1=[.1, .8, .7], prob_0=[.9, .2, .3]))
+    with pytest.raises(InputError, match="row 3"):
+        compare_files(_file(a), _file(b))
+    r = compare_files(_file(a), _file(a.assign(y_pred=["0", "1", "1"], prob_1=[.1, .8, .7], prob_0=[.9, .2, .3])))
     assert r.delong is None and r.differences[0].difference == pytest.approx(1 / 3)  # 1 negative: no DeLong
     six = pd.concat([a, a.assign(y_true=["0", "1", "0"], y_pred=["0", "1", "0"])], ignore_index=True)
-    r = from_prediction_frames(six, six.assign(prob_1=six["prob_1"] ** 2, prob_0=1 - six["prob_1"] ** 2))
+    r = compare_files(_file(six), _file(six.assign(prob_1=six["prob_1"] ** 2, prob_0=1 - six["prob_1"] ** 2)))
     assert r.delong is not None and r.delong.positive == "1"
+
+
+def test_any_file_evaluate_reads_can_be_compared():
+    """label,pred files (no scores), a binary score column, and probability columns mixed with labels only."""
+    labels = pd.DataFrame({"label": list("xyyxyx"), "pred": list("xyxxyy")})
+    other = labels.assign(pred=list("xyyxyx"))
+    r = compare_files(_file(labels), _file(other))
+    assert [d.metric for d in r.differences] == ["Accuracy", "F1 (macro)"] and r.delong is None
+    assert r.differences[0].difference == pytest.approx(2 / 6)
+    score = pd.DataFrame({"y_true": [0, 1, 1, 0, 1, 0], "score": [.2, .9, .4, .3, .7, .6]})
+    r = compare_files(_file(score), _file(score.assign(score=[.1, .8, .9, .2, .6, .3])))
+    assert r.delong is not None and r.delong.positive == "1"
+    assert r.delong.auc_a == pytest.approx(skm.roc_auc_score(score["y_true"], score["score"]))
+    mixed = compare_files(_file(score), _file(pd.DataFrame({"y_true": score["y_true"], "y_pred": [0, 1, 1, 0, 0, 0]})))
+    assert mixed.delong is None and len(mixed.differences) == 2
+
+
+def test_the_default_delong_class_is_one_where_the_models_differ():
+    """Class 'a' is ranked perfectly by both models (AUC 1.0 and 1.0); 'c' is where they differ."""
+    rng = np.random.default_rng(3)
+    y = np.repeat(["a", "b", "c"], 40)
+    pa = np.zeros((120, 3)) + 0.1
+    pa[y == "a", 0] = 0.9
+    pa[:, 1] += rng.random(120) * 0.5 + (y == "b") * 0.3
+    pa[:, 2] += rng.random(120) * 0.5 + (y == "c") * 0.3
+    pb = pa.copy()
+    pb[:, 2] = rng.random(120)  # B knows nothing about 'c'
+    frame = lambda p: pd.DataFrame({"y_true": y, **{f"prob_{c}": p[:, j] / p.sum(1) for j, c in enumerate("abc")}})
+    r = compare_files(_file(frame(pa)), _file(frame(pb)))
+    assert r.delong.positive == "c" and r.delong.auc_a != r.delong.auc_b
+
+
+def test_disagreement_between_the_interval_and_mcnemar_is_explained():
+    """5 rows only B gets right, none only A: the bootstrap interval excludes 0, the exact test gives 0.0625."""
+    y = np.zeros(40, dtype=int)
+    pa = np.zeros(40, dtype=int)
+    pa[:5] = 1
+    pb = np.zeros(40, dtype=int)
+    r = compare_predictions(y, pa, pb, None, None, ["0", "1"])
+    assert r.mcnemar.p_value == pytest.approx(0.0625) and r.differences[0].low > 0
+    note = disagreement(r)
+    assert note and "5 rows" in note and "not established" in note
+    same = compare_predictions(y, pa, pa, None, None, ["0", "1"])
+    assert disagreement(same) is None
