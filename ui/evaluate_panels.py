@@ -117,7 +117,7 @@ def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> N
         cols = st.columns(5)
         for col, name in zip(cols, names[start:start + 5]):
             est = report.metrics[name]
-            help_text = f"{est.definition}\n\n{pct}% interval: {est.method}."
+            help_text = plain(f"{est.definition}\n\n{pct}% interval: {est.method}.")
             col.metric(name, fmt(est.value), help=help_text)
             col.caption(f"{pct}% CI {fmt(est.low)} – {fmt(est.high)}")
     settings = report.settings()
