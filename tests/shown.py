@@ -1,5 +1,11 @@
 """What a reader sees of a Markdown string that :func:`ui.text.plain` escaped: the escapes and the invisible word
-joiners removed. Tests compare messages with this, never with the escaped source."""
+joiners removed. Tests compare messages with this, never with the escaped source.
+
+Example:
+    >>> from ui.text import plain
+    >>> shown(plain("a_b: *x* <b>"))
+    'a_b: *x* <b>'
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,5 @@ import re
 
 
 def shown(markdown: str) -> str:
-    """>>> shown("a\\\\_b: \\\\*x\\\\*".replace(": ", ":\\u2060 "))
-    'a_b: *x*'
-    """
+    """The text a Markdown renderer shows for a string escaped by ``plain``."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
