@@ -8,10 +8,11 @@ from evalcore.runs.compare import runs_table
 from ui import runs_panels as panels
 from ui.guard import section
 from ui.router import use_app_router
-from ui.store import run_store
+from ui.store import run_store, warn_if_damaged
 
 use_app_router()
 st.title("Runs")
+warn_if_damaged()
 
 with section("comparing two prediction files"):
     panels.paired_files()

@@ -7,9 +7,11 @@ import streamlit as st
 from ui import train_panels as panels
 from ui.guard import section
 from ui.router import use_app_router
+from ui.store import warn_if_damaged
 
 use_app_router()
 st.title("Train a model")
+warn_if_damaged()
 
 settings, view = st.columns([1, 2], gap="large")
 with settings, section("reading the settings"):

@@ -247,9 +247,9 @@ class RunStore:
     def _migrate(self, con: sqlite3.Connection) -> None:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise input_error(f"a run store of schema version {SCHEMA_VERSION} or older",
-                              f"version {version} in {self.path}",
-                              "upgrade evalcore, or point EVALCORE_HOME at another folder")
+            raise StoreError(f"Expected a run store of schema version {SCHEMA_VERSION} or older, found version "
+                             f"{version} in {self.path}. Fix: upgrade evalcore, or point EVALCORE_HOME at another "
+                             "folder.")
         for v in range(version, SCHEMA_VERSION):
             with self._write(con):
                 if con.execute("PRAGMA user_version").fetchone()[0] != v:
@@ -258,6 +258,11 @@ class RunStore:
                     if statement.strip():
                         con.execute(statement)
                 con.execute(f"PRAGMA user_version = {v + 1}")
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick check of the whole file (every page read once; no index comparison): [] when sound."""
+        with self.connection() as con:
+            return [r[0] for r in con.execute("PRAGMA quick_check(20)").fetchall() if r[0] != "ok"]
 
     def schema_version(self) -> int:
         with self.connection() as con:
@@ -398,10 +403,10 @@ class RunStore:
         for i in range(1, len(rows) + 1):
             if i == len(rows) or names[i] != names[start]:
                 block = data[start:i]
-                steps = np.nan_to_num(block[:, 0], nan=-1, posinf=-1, neginf=-1)
-                epochs = np.nan_to_num(block[:, 1], nan=-1, posinf=-1, neginf=-1)
-                out[names[start]] = Series(steps.astype(np.int64), epochs.astype(np.int64), block[:, 2],
-                                           block[:, 3])
+                block = block[np.isfinite(block[:, :2]).all(axis=1) & (block[:, :2] >= 0).all(axis=1)]
+                if len(block):  # a point without a usable step or epoch (a damaged row) is left out
+                    out[names[start]] = Series(block[:, 0].astype(np.int64), block[:, 1].astype(np.int64),
+                                               block[:, 2], block[:, 3])
                 start = i
         return out
 

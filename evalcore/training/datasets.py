@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,9 +118,12 @@ def csv_table(path: str | Path, label_column: str | None) -> tuple[np.ndarray, n
     """A user's CSV: numeric feature columns and one label column (the last column if not named)."""
     try:
         frame = pd.read_csv(path, sep=None, engine="python")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise input_error("a CSV file with a header row", f"a file that cannot be read ({exc})",
-                          "export it again as CSV (comma, semicolon or tab separated)") from exc
+    except (ValueError, csv.Error, UnicodeDecodeError) as exc:  # pandas' and csv's parse errors are ValueErrors
+        what = ("text that is not UTF-8" if isinstance(exc, UnicodeDecodeError) else
+                "no rows" if isinstance(exc, pd.errors.EmptyDataError) else
+                "lines that do not split into the same columns")
+        raise input_error("a CSV file with a header row and one line per example", f"{what} in '{Path(path).name}'",
+                          "export it again as CSV (comma, semicolon or tab separated, UTF-8)") from exc
     if frame.shape[1] < 2 or len(frame) < 10:
         raise input_error("at least one feature column, a label column and 10 rows",
                           f"{frame.shape[1]} columns and {len(frame)} rows", "add rows or columns")
