@@ -50,7 +50,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and not self.run_problems and self.schema_version == SCHEMA_VERSION
+        return (not self.integrity and not self.run_problems and self.schema_version is not None
+                and self.schema_version <= SCHEMA_VERSION)
 
     def lines(self) -> list[str]:
         """The report as text lines for the command line."""
@@ -62,7 +63,12 @@ class CheckReport:
                        "(the damaged file is kept beside it)")
         else:
             out.append("file: sound (SQLite integrity check ok)")
-        out.append(f"schema version: {self.schema_version} (this evalcore: {SCHEMA_VERSION})")
+        if self.schema_version is not None and self.schema_version > SCHEMA_VERSION:
+            out.append(f"schema version {self.schema_version} is newer than this evalcore reads ({SCHEMA_VERSION}): "
+                       "upgrade evalcore")
+        else:
+            out.append(f"schema version: {self.schema_version} (this evalcore: {SCHEMA_VERSION}; an older store is "
+                       "upgraded when evalcore opens it)")
         out.append(f"runs: {self.runs:,}, points: {self.points:,}")
         for run_id, problems in sorted(self.run_problems.items()):
             out.append(f"run #{run_id}: {'; '.join(problems)} (fix or delete it on the Runs page)")
@@ -182,7 +188,7 @@ def recover(folder: str | os.PathLike) -> Recovery:
         for suffix in ("", "-wal"):  # the write-ahead log holds committed pages not yet in the main file
             if Path(f"{path}{suffix}").exists():
                 shutil.copy2(f"{path}{suffix}", f"{damaged}{suffix}")
-        records, unreadable, partial = _readable_runs(damaged)
+        records, unreadable, partial = _readable_runs(_padded_copy(damaged, fresh.with_suffix(".reading")))
         target = RunStore(folder, file_name=fresh.name)
         target.add_runs(records)
         with target.connection() as con:
@@ -194,7 +200,28 @@ def recover(folder: str | os.PathLike) -> Recovery:
     except (sqlite3.DatabaseError, OSError) as exc:
         fresh.unlink(missing_ok=True)
         raise store_error(exc, path) from exc
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{fresh.with_suffix('.reading')}{suffix}").unlink(missing_ok=True)
     return Recovery(len(records), sum(r.n_points for r in records), unreadable, partial, damaged)
+
+
+def _padded_copy(source: Path, target: Path) -> Path:
+    """A copy to read from, grown back to the size its header states: SQLite refuses every query on a file
+    shorter than that, but reads each intact page of a padded one (the lost pages read as damaged)."""
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copy2(f"{source}{suffix}", f"{target}{suffix}")
+    with open(target, "r+b") as f:
+        header = f.read(100)
+        if len(header) == 100 and header.startswith(b"SQLite format 3\0"):
+            page = int.from_bytes(header[16:18], "big")
+            page = 65536 if page == 1 else page
+            expected = int.from_bytes(header[28:32], "big") * page
+            size = f.seek(0, os.SEEK_END)
+            if size < expected:
+                f.write(b"\0" * (expected - size))
+    return target
 
 
 def _readable_runs(path: Path) -> tuple[list[RunRecord], list[int], list[int]]:
@@ -243,8 +270,14 @@ def _run_ids(con: sqlite3.Connection) -> list[int]:
 
 
 def _series(con: sqlite3.Connection, run_id: int) -> dict[str, Series]:
-    rows = con.execute("SELECT key, step, epoch, value, wall FROM points WHERE run_id = ? ORDER BY key, step, rowid",
-                       (run_id,)).fetchall()
+    """A run's points, through the index, or by scanning the table when the index is damaged."""
+    try:
+        rows = con.execute("SELECT key, step, epoch, value, wall FROM points WHERE run_id = ? "
+                           "ORDER BY key, step, rowid", (run_id,)).fetchall()
+    except sqlite3.DatabaseError:
+        rows = con.execute("SELECT key, step, epoch, value, wall FROM points NOT INDEXED WHERE run_id = ?",
+                           (run_id,)).fetchall()
+        rows.sort(key=lambda r: (str(r[0]), r[1] if isinstance(r[1], int) else -1))
     out: dict[str, list] = {}
     for key, step, epoch, value, wall in rows:
         if isinstance(step, int) and isinstance(epoch, int) and isinstance(wall, (int, float)):

@@ -156,6 +156,9 @@ def store_error(exc: BaseException, path: Path) -> StoreError:
     """What went wrong with the store at ``path``, in words, with what to do (never the library's message)."""
     text = str(exc).lower()
     code = getattr(exc, "errno", None)
+    folder = next((p for p in (path, *path.parents) if p.is_dir()), None)
+    if folder is not None and not os.access(folder, os.W_OK) and isinstance(exc, (sqlite3.OperationalError, OSError)):
+        code = errno.EROFS  # SQLite says "unable to open" when it cannot create its -wal/-shm files
     check = "run `python -m evalcore store check`"
     if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text
                                                    or "corrupt" in text or "no such table" in text):
