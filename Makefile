@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Loopback only by default, as `mlflow ui` and TensorBoard do: anyone who can reach the port can start training on
+# this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
+HOST ?= 127.0.0.1
 
 .PHONY: run test bench bench-train bench-runs clean
 
@@ -19,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST) --server.fileWatcherType none
 
 test: $(VENV)/.dev
 	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m pytest -n 2 --dist loadfile
