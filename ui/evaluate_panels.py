@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -91,22 +93,41 @@ def positive_class(source: Source, mapping: ColumnMap, predictions: Predictions,
     return evaluation_of(source, mapping, chosen)
 
 
+def slider_scale(lo: float, hi: float) -> tuple[float, float, float, float, int]:
+    """(min, max, step, default, decimals) of a threshold slider over scores in [lo, hi]: a round step of about
+    1/200 of the range (1, 2 or 5 x 10^k), bounds and default on that step, so the value the slider shows is
+    the value the metrics use.
+
+    >>> slider_scale(0.01, 99.99)
+    (0.0, 100.0, 0.5, 50.0, 1)
+    >>> slider_scale(-3.2, 7.9)
+    (-3.2, 7.9, 0.1, 2.4, 1)
+    """
+    raw = (hi - lo) / 200 or 0.01
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    low, high = math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
+    default = round((low + high) / 2 / step) * step
+    return round(low, decimals), round(high, decimals), round(step, decimals), round(default, decimals), decimals
+
+
 def threshold_controls(prepared: Prepared) -> float | None:
     """Threshold slider (binary with scores) with the best-threshold hints."""
     if not prepared.has_threshold:
         return None
     lo, hi = float(prepared.score.min()), float(prepared.score.max())
-    prob = lo >= 0 and hi <= 1
-    lo, hi = (0.0, 1.0) if prob else (lo, hi)
-    default = 0.5 if prob else (lo + hi) / 2
-    step = 0.005 if prob else (hi - lo) / 200 or 0.01
+    if lo >= 0 and hi <= 1:
+        lo, hi, step, default, decimals = 0.0, 1.0, 0.005, 0.5, 3
+    else:
+        lo, hi, step, default, decimals = slider_scale(lo, hi)
     threshold = st.slider(f"Decision threshold: predict '{plain(prepared.classes[prepared.pos])}' when its score ≥",
                           min_value=lo, max_value=hi, value=default, step=step, key="eval_threshold",
-                          format="%.3f")
+                          format=f"%.{decimals}f")
     if prepared.best_thresholds:
-        st.caption("  ·  ".join(f"Best for {k}: threshold {t:.3f} ({k} {v:.3f})"
+        st.caption("  ·  ".join(f"Best for {k}: threshold {t:.{decimals}f} ({k} {v:.3f})"
                                 for k, (t, v) in prepared.best_thresholds.items()))
-    return threshold
+    return round(threshold, decimals)
 
 
 def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> None:
@@ -288,7 +309,8 @@ def regression_panels(prepared, report: EvaluationReport, source_name: str) -> N
 
 
 def classification_panels(predictions: Predictions, prepared: Prepared, report: EvaluationReport) -> None:
-    label, tab = _open_tab(CLASSIFICATION_TABS)
+    tabs = tuple(t for t in CLASSIFICATION_TABS if t != "Calibration" or report.calibration)  # needs probabilities
+    label, tab = _open_tab(tabs)
     if tab is None:
         return
     render = {

@@ -138,3 +138,26 @@ def test_downloads_are_formula_safe_and_valid_json():
     from evalcore.metrics import evaluate
     doc = json.loads(report_to_json(evaluate([0, 1, 1], y_score=[0.2, 0.8, 0.4])))
     assert doc["metrics"]["ROC AUC"]["value"] == 1.0
+
+
+def test_scores_on_a_0_to_100_scale_warn_once_and_the_slider_shows_the_threshold_used():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    score = np.clip(rng.normal(40 + 20 * y, 15), 0.0001, 99.9997).round(4)  # a mid-range of 49.99985
+    at = _upload(_app(), pd.DataFrame({"y_true": y, "score": score}).to_csv(index=False).encode())
+    assert not at.exception
+    warnings = [shown(w.value) for w in at.warning]
+    assert len(warnings) == 1 and "outside [0, 1]" in warnings[0], warnings
+    slider = at.slider(key="eval_threshold")
+    rule = next(shown(c.value) for c in at.caption if "predictions:" in c.value)
+    assert f">= {slider.value:g}" in rule or f"≥ {slider.value:g}" in rule, (slider.value, rule)
+    assert "Calibration" not in [t.label for t in at.tabs]
+    slider.set_value(62.5).run()
+    rule = next(shown(c.value) for c in at.caption if "predictions:" in c.value)
+    assert "62.5" in rule and "62.49" not in rule
+
+
+def test_a_label_found_only_in_y_pred_is_warned_once():
+    at = _upload(_app(), b"y_true,y_pred\na,a\nb,b\na,c\nb,b\n")
+    warnings = [shown(w.value) for w in at.warning]
+    assert len(warnings) == 1 and "'c'" in warnings[0], warnings
