@@ -58,6 +58,7 @@ def _train_parser(sub) -> None:
     tr.add_argument("--train-size", type=int, default=None, help="training rows to use (default: all)")
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--augment", action="store_true", help="data augmentation with the default settings")
+    tr.add_argument("--no-flip", action="store_true", help="augmentation without the horizontal flip (for digits)")
     tr.add_argument("--l2", type=float, nargs="?", const=0.01, help="L2 regularisation factor (0.01)")
     tr.add_argument("--l2-conv", action="store_true", help="L2 on the conv layers too")
     tr.add_argument("--dropout", type=float, nargs="?", const=0.5, help="dropout rate (0.5)")
@@ -76,13 +77,18 @@ def _train(args) -> int:
     config = TrainConfig(
         dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,
         learning_rate=args.lr, train_size=args.train_size, seed=args.seed, csv_path=args.csv,
-        label_column=args.label, tensorboard=args.tensorboard, augmentation=Augmentation(enabled=args.augment),
+        label_column=args.label, tensorboard=args.tensorboard,
+        augmentation=Augmentation(enabled=args.augment, horizontal_flip=not args.no_flip),
         l2=L2(enabled=args.l2 is not None, factor=args.l2 or 0.01, conv=args.l2_conv),
         dropout=Dropout(enabled=args.dropout is not None, rate=args.dropout if args.dropout is not None else 0.5),
         schedule=Schedule(enabled=args.schedule is not None, kind=args.schedule or "seed"),
         transfer=Transfer(enabled=args.transfer is not None, base=args.transfer or "mnist04",
                           fine_tune_layers=args.fine_tune))
     launch.check(config)
+    from evalcore.training.advice import config_warnings
+    for warning in config_warnings(config):
+        fix = " (--no-flip)" if warning.setting == "horizontal_flip" else ""
+        print(f"warning: {warning.message}{fix}", file=sys.stderr)
     store = RunStore()
     run_id = store.create_run(args.name or launch.run_name(config), "train", config.to_dict())
     print(f"run #{run_id}: {launch.run_name(config)} (store {store.path})", flush=True)

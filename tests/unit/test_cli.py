@@ -37,3 +37,21 @@ def test_table_and_error_exit_code(tmp_path):
     bad.write_text("y_true,score\n1,x\n")
     out = run("evaluate", str(bad))
     assert out.returncode == 2 and "error: Expected" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_train_warns_about_a_schedule_that_never_acts(tmp_path):
+    import os
+    env = {**os.environ, "EVALCORE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "evalcore", "train", "--dataset", "iris", "--epochs", "2",
+                          "--schedule"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "warning: The seed learning-rate schedule keeps the rate for 10 epochs" in out.stderr
+
+
+def test_unexpected_errors_print_one_line_not_a_traceback(tmp_path):
+    import os
+    (tmp_path / "runs.sqlite").mkdir()  # a folder where the store's file should be
+    env = {**os.environ, "EVALCORE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "evalcore", "runs"], cwd=ROOT, capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode in (1, 2) and "Traceback" not in out.stderr and out.stderr.startswith("error: ")
