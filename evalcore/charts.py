@@ -290,11 +290,10 @@ def comparison_figure(runs: dict[str, RunCurves], metric: str, split: str = "val
         best = c.best_epoch(metric)
         if best is not None and per == "epoch" and split == "validation":
             fig.add_trace(go.Scatter(x=[best], y=[c.val[metric][best - 1]], mode="markers", legendgroup=label,
-                                     name=label, showlegend=False,
+                                     showlegend=False, text=[label],
                                      marker=dict(symbol="star", size=14, color=color,
                                                  line=dict(color="#111827", width=1)),
-                                     hovertemplate=f"%{{fullData.name}}: best epoch {best}<br>%{{y:.4f}}"
-                                                   "<extra></extra>"))
+                                     hovertemplate=f"%{{text}}: best epoch {best}<br>%{{y:.4f}}<extra></extra>"))
     unit = "Epoch" if per == "epoch" else "Epoch (batches as fractions)"
     _layout(fig, f"{name}: {split}" + (" (per batch, running mean)" if per == "batch" else ""), unit, name, height)
     if log_y:

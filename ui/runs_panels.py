@@ -17,7 +17,7 @@ from evalcore.training import ablation
 from evalcore.training.advice import config_warnings
 from evalcore.training.config import TrainConfig
 from evalcore.errors import InputError
-from ui.text import plain
+from ui.text import plain, plain_table
 from ui.evaluate_panels import PLOTLY_CONFIG, PREDICTION_TYPES
 from ui.guard import section
 from ui.store import run_store
@@ -190,14 +190,11 @@ def paired_panel(a: Predictions, b: Predictions, name_a: str, name_b: str, key: 
         choice = st.selectbox("Class for DeLong's ROC AUC test (one against the rest)", options, key=f"{key}_pos")
         positive = None if choice == options[0] else choice
     result = compare_files(a, b, positive=positive)
-    table = pd.DataFrame([{"metric": d.metric, name_a: d.a, name_b: d.b, f"{name_b} − {name_a}": d.difference,
-                           "95% low": d.low, "95% high": d.high, "interval method": d.method}
-                          for d in result.differences])
-    number = st.column_config.NumberColumn(format="%+.4f")
-    st.dataframe(table, hide_index=True, key=f"{key}_table",
-                 column_config={name_a: st.column_config.NumberColumn(format="%.4f"),
-                                name_b: st.column_config.NumberColumn(format="%.4f"),
-                                f"{name_b} − {name_a}": number, "95% low": number, "95% high": number})
+    table = pd.DataFrame([{"metric": d.metric, name_a: f"{d.a:.4f}", name_b: f"{d.b:.4f}",
+                           f"{name_b} − {name_a}": f"{d.difference:+.4f}",
+                           "95% interval": f"{d.low:+.4f} to {d.high:+.4f}", "interval method": d.method}
+                          for d in result.differences]).set_index("metric")
+    st.table(plain_table(table))  # a few rows, readable as text (and in the browser's page text)
     t = result.mcnemar
     st.markdown(plain(f"McNemar's test of equal accuracy ({t.method}): {t.a_only} rows only {name_a} gets "
                       f"right, {t.b_only} only {name_b}; p = {t.p_value:.4g}."))

@@ -33,6 +33,20 @@ def plain(text) -> str:
     return _WWW.sub(r"\1" + WORD_JOINER + r"\2", escaped)
 
 
+def plain_table(frame):
+    r"""A table for ``st.table`` (which renders every cell and header as Markdown): each cell and name escaped.
+
+    >>> import pandas as pd
+    >>> t = plain_table(pd.DataFrame({"#1": ["**x**"]}))
+    >>> print(t.columns[0], t.iloc[0, 0])
+    \#1 \*\*x\*\*
+    """
+    out = frame.astype(str).map(plain)
+    out.columns = [plain(c) for c in out.columns]
+    out.index = [plain(i) for i in out.index]
+    return out
+
+
 def fmt(value: float, digits: int = 3) -> str:
     """A metric value for display; NaN shows as an em dash.
 
