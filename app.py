@@ -10,5 +10,5 @@ navigation = st.navigation([
     st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", default=True),
     st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/table_chart:"),
-])
+], position="top")  # the pages in a top bar: at 800 px a sidebar would take 300 px from the charts
 navigation.run()

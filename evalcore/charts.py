@@ -76,8 +76,9 @@ def confusion_matrix_figure(cm: np.ndarray, classes, normalize: str = "none") ->
     labels = [safe(c) for c in classes]
     lines, row_px = _cell_text_plan(k)
 
-    def cell(i: int, j: int) -> str:
-        parts = [f"{int(cm[i, j]):,}", f"{row[i, j]:.0%} of row", f"{col[i, j]:.0%} of col"]
+    def cell(i: int, j: int) -> str:  # with more than 6 classes cells are narrow: the row share without words
+        row_share = f"{row[i, j]:.0%} of row" if k <= 6 else f"{row[i, j]:.0%}"
+        parts = [f"{int(cm[i, j]):,}", row_share, f"{col[i, j]:.0%} of col"]
         return "<br>".join(parts[:lines])
 
     text = [[cell(i, j) for j in range(k)] for i in range(k)]
@@ -88,7 +89,8 @@ def confusion_matrix_figure(cm: np.ndarray, classes, normalize: str = "none") ->
                                texttemplate="%{text}" if lines else None, colorscale="Blues", showscale=True,
                                textfont=dict(size=12 if lines > 1 else 10), xgap=1, ygap=1))
     side = min(1600, max(380, 140 + row_px * k))
-    _layout(fig, "Confusion matrix", "Predicted label", "True label", height=side)
+    title = "Confusion matrix" + (" (cells: count, % of row)" if lines == 2 and k > 6 else "")
+    _layout(fig, title, "Predicted label", "True label", height=side)
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="bottom", tickangle=-45 if k > 8 else 0)
     return fig

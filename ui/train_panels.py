@@ -385,10 +385,10 @@ def run_results(run: Run) -> None:
                      f"trained on {s.get('train_rows', '?')} rows{fit}"))
     report = _report(str(path), path.stat().st_mtime)
     evaluate_panels.headline(report)
-    c1, c2 = st.columns([3, 2], gap="large")
-    with c1:
+    matrix, per_class = st.tabs(["Confusion matrix", "Per class"])  # each needs the full width
+    with matrix:
         evaluate_panels.confusion_panel(report)
-    with c2:
+    with per_class:
         evaluate_panels.per_class_table(report)
     st.download_button("Download test predictions (CSV, opens in Evaluate)", path.read_bytes(),
                        f"run-{run.id}-predictions.csv", "text/csv", key=f"dl_pred_{run.id}")

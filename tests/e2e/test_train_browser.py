@@ -96,7 +96,7 @@ def test_watch_a_run_grow_stop_a_second_and_read_the_first_ones_confusion_matrix
     pg.get_by_test_id("stSelectbox").filter(has_text="Run").click()
     pg.get_by_role("option", name="#1 · mnist · baseline").click()
     expect(pg.get_by_text("Finished")).to_be_visible(timeout=30_000)
-    heatmap = wait_until(lambda: chart(pg, "Confusion matrix"), 30, "the confusion matrix", pg)
+    heatmap = wait_until(lambda: chart(pg, "Confusion matrix (cells: count, % of row)"), 30, "the confusion matrix", pg)
     z = next(t["z"] for t in heatmap["traces"] if t["type"] == "heatmap")
     assert len(z) == 10 and sum(map(sum, z)) == 1000  # the fixed 20% test split of 5,000 digits
     assert sum(z[i][i] for i in range(10)) > 700  # a real model: mostly on the diagonal
