@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from ui.guard import section
 from ui.store import run_store
 from ui.text import plain
 
+log = logging.getLogger("evalcore.ui")
 RUN_KEY = "train_run"
 PICK_KEY = "train_run_pick"
 POLL_SECONDS = 1.0
@@ -202,8 +204,10 @@ def augmentation_preview(config: TrainConfig) -> None:
     if st.button("Show augmented examples", key="aug_preview"):
         try:
             images = _augmented(config.dataset, json.dumps(config.to_dict()["augmentation"]), config.seed)
-        except RuntimeError as exc:
-            st.error(plain(str(exc)), icon=":material/error:")
+        except (subprocess.SubprocessError, OSError):
+            log.exception("the augmentation preview failed")
+            st.error("The augmented examples could not be drawn: the preview process failed (the details are in "
+                     "the server's log). Training is not affected.", icon=":material/error:")
             return
         st.image(charts.image_grid(images), clamp=True,
                  caption="Each row: a training image, then seven random augmentations of it.")
@@ -218,8 +222,7 @@ def _augmented(dataset: str, augmentation: str, seed: int) -> np.ndarray:
                               capture_output=True, text=True, cwd=launch.ROOT, timeout=120,
                               env=launch.worker_environment(run_store()))
         if done.returncode != 0:
-            raise RuntimeError("The preview process failed: " + done.stderr.strip().splitlines()[-1]
-                               if done.stderr.strip() else "The preview process failed.")
+            raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr[-4000:])
         return np.load(out)["images"]
 
 

@@ -1,7 +1,8 @@
 """Learning-rate schedules as plain functions of the epoch (0-based), so their values are testable without Keras.
 
 Example:
-    >>> from evalcore.training.config import Schedule
+    >>> from evalcore.errors import input_error
+from evalcore.training.config import SCHEDULES, Schedule
     >>> [round(learning_rate(Schedule(enabled=True), 0.01, e), 5) for e in (0, 9, 10, 11)]
     [0.01, 0.01, 0.00905, 0.00819]
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import math
 
-from evalcore.training.config import Schedule
+from evalcore.errors import input_error
+from evalcore.training.config import SCHEDULES, Schedule
 
 
 def learning_rate(schedule: Schedule, base: float, epoch: int, epochs: int = 1) -> float:
@@ -33,7 +35,7 @@ def learning_rate(schedule: Schedule, base: float, epoch: int, epochs: int = 1) 
     if schedule.kind == "cosine":
         span = max(1, epochs - 1)
         return schedule.min_lr + (base - schedule.min_lr) * 0.5 * (1 + math.cos(math.pi * min(epoch, span) / span))
-    raise ValueError(f"unknown schedule {schedule.kind!r}")
+    raise input_error(f"a schedule among {', '.join(SCHEDULES)}", repr(schedule.kind), "pick one of those")
 
 
 def planned_rates(schedule: Schedule, base: float, epochs: int) -> list[float]:
