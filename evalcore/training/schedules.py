@@ -1,8 +1,7 @@
 """Learning-rate schedules as plain functions of the epoch (0-based), so their values are testable without Keras.
 
 Example:
-    >>> from evalcore.errors import input_error
-from evalcore.training.config import SCHEDULES, Schedule
+    >>> from evalcore.training.config import Schedule
     >>> [round(learning_rate(Schedule(enabled=True), 0.01, e), 5) for e in (0, 9, 10, 11)]
     [0.01, 0.01, 0.00905, 0.00819]
 """
