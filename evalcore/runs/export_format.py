@@ -184,8 +184,11 @@ def _series(where: str, key: str, s: dict) -> Series:
 def _column(items: list, where: str, *, whole: bool = False, nulls: bool = False, top: float | None = None
             ) -> np.ndarray:
     """A list of numbers as float64, checked in whole-array steps (a Python loop only to name a bad item)."""
-    arr = np.asarray(items) if items else np.zeros(0)
-    if arr.dtype.kind not in "iuf" or any(type(v) is bool for v in items):  # numpy reads true as 1.0
+    try:
+        arr = np.asarray(items) if items else np.zeros(0)
+    except (ValueError, TypeError):  # ragged nested lists
+        arr = np.zeros(0, dtype=object)
+    if arr.dtype.kind not in "iuf" or arr.ndim != 1 or any(type(v) is bool for v in items):  # true reads as 1.0
         for i, v in enumerate(items):
             if not (_is_number(v) or (nulls and v is None)):
                 raise input_error(f"numbers{' or null' if nulls else ''} in {where}",
