@@ -45,3 +45,17 @@ def preview(items, limit: int = 5) -> str:
     if len(items) > limit:
         shown += f" (and {len(items) - limit} more)"
     return shown
+
+
+def rows_text(rows, limit: int = 5, total: int | None = None) -> str:
+    """1-based row numbers for a message, singular or plural; ``total`` counts rows not passed in.
+
+    >>> rows_text([6]), rows_text([6, 9]), rows_text(range(1, 8)), rows_text([2, 4], total=10)
+    ('row 6', 'rows 6, 9', 'rows 1, 2, 3, 4, 5 (and 2 more)', 'rows 2, 4 (and 8 more)')
+    """
+    if not hasattr(rows, "__getitem__") or not hasattr(rows, "__len__"):
+        rows = list(rows)
+    count = len(rows) if total is None else max(total, len(rows))
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    more = count - min(len(rows), limit)
+    return ("row " if count == 1 else "rows ") + shown + (f" (and {more:,} more)" if more > 0 else "")

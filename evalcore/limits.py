@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from evalcore.errors import input_error
+from evalcore.errors import InputError, input_error
 
 FILE_SIZE_ENV = "EVALCORE_MAX_FILE_SIZE"
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024  # 1 GiB: Streamlit's upload limit (server.maxUploadSize = 1024 MB)
@@ -39,7 +39,26 @@ def parse_size(text: str) -> int:
 def max_file_bytes(environ: Mapping[str, str] | None = None) -> int:
     """The largest predictions file evalcore reads (after decompression): ``$EVALCORE_MAX_FILE_SIZE`` or 1 GiB."""
     value = (os.environ if environ is None else environ).get(FILE_SIZE_ENV, "").strip()
-    return parse_size(value) if value else DEFAULT_MAX_FILE_BYTES
+    if not value:
+        return DEFAULT_MAX_FILE_BYTES
+    try:
+        return parse_size(value)
+    except InputError as exc:
+        raise input_error(f"a size such as 500MB or 2GB in the environment variable {FILE_SIZE_ENV}",
+                          f"'{value[:40]}'", f"set {FILE_SIZE_ENV} to a size, or unset it for the default "
+                          f"{describe_size(DEFAULT_MAX_FILE_BYTES)}") from exc
+
+
+def too_large(limit: int, found: str, name: str) -> InputError:
+    """The refusal of a file over the size limit; ``found`` says what was measured.
+
+    >>> print(too_large(10**9, "1.2 GB", "big.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    Expected a file of at most 1 GB (the limit; set EVALCORE_MAX_FILE_SIZE or --max-file-size to raise it),
+    found 1.2 GB in 'big.csv'. Fix: keep only the rows and columns you need (or split the file), or raise the limit.
+    """
+    return input_error(f"a file of at most {describe_size(limit)} (the limit; set {FILE_SIZE_ENV} or "
+                       f"--max-file-size to raise it)", f"{found} in '{name}'",
+                       "keep only the rows and columns you need (or split the file), or raise the limit")
 
 
 def describe_size(n: int) -> str:
@@ -52,6 +71,12 @@ def describe_size(n: int) -> str:
         if n >= size:
             return f"{n / size:.3g} {unit}" if unit == "GB" else f"{n / size:.1f} {unit}"
     return f"{n} bytes"
+
+# What a predictions file may hold (evalcore/predictions.py and evalcore/file_bytes.py enforce these).
+MAX_COLUMNS = 10_000                    # CSV header fields, Parquet columns
+MAX_HEADER_BYTES = 1 << 20              # the header line of a CSV
+PARQUET_BATCH_BYTES = 64 * 2**20        # a Parquet file is decoded in batches of about this size, each counted
+                                        # against the file size limit before the next is read
 
 # What a run may hold (rename, tags, note, and import all enforce these).
 RUN_NAME_CHARS = 200

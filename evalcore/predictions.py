@@ -14,29 +14,21 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import re
-import zlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
-from evalcore.errors import input_error, preview
+from evalcore.errors import input_error, preview, rows_text
+from evalcore.file_bytes import as_utf8, read_bounded
+from evalcore.file_tables import read_csv_table, read_parquet_table
+from evalcore.limits import max_file_bytes
 
 TRUE_NAMES = ("y_true", "label", "labels", "target", "actual", "truth", "true", "ground_truth", "true_label", "y")
 PRED_NAMES = ("y_pred", "pred", "prediction", "predicted", "predicted_label", "pred_label", "yhat", "y_hat")
 SCORE_NAMES = ("score", "y_score", "prob", "proba", "probability", "y_prob", "y_proba", "p")
 PROB_PREFIX = re.compile(r"^(?:prob|proba|probability|p|score)[_:](.+)$", re.IGNORECASE)
-DELIMITERS = (",", ";", "\t", "|")
-MAX_COLUMNS = 10_000
-SNIFF_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -89,165 +81,28 @@ class Predictions:
         return kw
 
 
-# ---------------------------------------------------------------- reading bytes
+# ---------------------------------------------------------------- reading
 
 
-def _read_bytes(source, name: str | None) -> tuple[bytes, str]:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or "upload"
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.exists():
-            raise input_error("an existing file", f"no file at '{path}'", "check the path")
-        if path.is_dir():
-            raise input_error("a file", f"the folder '{path}'", "pass a CSV, TSV, .csv.gz or Parquet file")
-        return path.read_bytes(), name or path.name
-    if hasattr(source, "read"):
-        data = source.read()
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        return data, name or getattr(source, "name", "upload")
-    raise input_error("a file path, bytes or an uploaded file", type(source).__name__, "pass the file itself")
+def load_frame(source, name: str | None = None, *, max_bytes: int | None = None) -> tuple[pd.DataFrame, str]:
+    """The file's table, every CSV column as text. Returns (frame, source name).
 
-
-def _decompress(data: bytes, name: str) -> bytes:
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise input_error(f"a complete gzip file in '{name}'", f"a damaged or truncated archive ({exc})",
-                              "compress the file again, or upload the plain CSV") from exc
-    if name.lower().endswith(".gz"):
+    ``max_bytes`` caps the file's size after decompression (default: :func:`evalcore.limits.max_file_bytes`,
+    ``$EVALCORE_MAX_FILE_SIZE`` or 1 GiB); a larger file is refused with an InputError stating its size.
+    """
+    limit = max_file_bytes() if max_bytes is None else int(max_bytes)
+    if limit <= 0:
+        raise input_error("a file size limit above zero", f"{limit}", "pass a positive max_bytes, e.g. 10**9")
+    data, name, was_gzip = read_bounded(source, name, limit)
+    if len(data) == 0:
+        raise input_error(f"data in '{name}'", "an empty file (0 bytes)" if not was_gzip else "an empty file",
+                          "upload the file again" if not was_gzip else "upload a file with a header and rows")
+    if bytes(data[:4]) == b"PAR1" or name.lower().endswith((".parquet", ".pq")):
+        return read_parquet_table(data, name, limit), name
+    if name.lower().endswith(".gz") and not was_gzip:
         raise input_error(f"gzip-compressed data in '{name}'", "a file that is not gzip",
                           "rename it without .gz, or compress it with gzip")
-    return data
-
-
-def _text_head(data: bytes, name: str) -> str:
-    head = data[:SNIFF_BYTES]
-    if b"\x00" in head:
-        raise input_error(f"a text CSV/TSV or a Parquet file in '{name}'", "binary data",
-                          "export your predictions as CSV (UTF-8) or Parquet")
-    try:
-        return head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if len(head) == SNIFF_BYTES and exc.start >= SNIFF_BYTES - 4:
-            return head[: exc.start].decode("utf-8-sig")
-        raise input_error(f"UTF-8 text in '{name}'", f"bytes that are not UTF-8 near byte {exc.start}",
-                          "save the file as UTF-8 (in Excel: CSV UTF-8)") from exc
-
-
-def sniff_delimiter(head: str) -> str:
-    """The delimiter that splits the first lines into the same number (>1) of fields.
-
-    >>> sniff_delimiter("a;b;c\\n1,5;2;3\\n"), sniff_delimiter("a\\tb\\n1\\t2\\n"), sniff_delimiter("a,b\\n1,2\\n")
-    (';', '\\t', ',')
-    """
-    lines = [ln for ln in head.splitlines()[:20] if ln.strip()]
-    if len(lines) > 1 and not head.endswith("\n") and len(head) >= SNIFF_BYTES - 8:
-        lines = lines[:-1]
-    best, best_score = ",", (-1, 0)
-    for d in DELIMITERS:
-        try:
-            counts = [len(row) for row in csv.reader(lines, delimiter=d)]
-        except csv.Error:
-            continue
-        if not counts or counts[0] < 2:
-            continue
-        consistent = sum(1 for c in counts if c == counts[0])
-        score = (consistent, counts[0])
-        if score > best_score:
-            best, best_score = d, score
-    return best
-
-
-def _read_csv(data: bytes, name: str) -> pd.DataFrame:
-    head = _text_head(data, name)
-    if not head.strip():
-        raise input_error(f"a header and rows in '{name}'", "an empty file", "upload a file with data")
-    first_line = head.splitlines()[0]
-    if first_line.count(",") + first_line.count(";") + first_line.count("\t") + first_line.count("|") > MAX_COLUMNS:
-        raise input_error(f"at most {MAX_COLUMNS:,} columns", "a header with more",
-                          "keep the label, prediction and score columns (and a few for slicing)")
-    sep = sniff_delimiter(head)
-    header = next(csv.reader([first_line.lstrip("\ufeff")], delimiter=sep))
-    names = [h.strip() for h in header]
-    _check_header(names, name)
-    if data[:3] == b"\xef\xbb\xbf":
-        data = data[3:]
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        msg = str(exc)
-        row = re.search(r"Expected (\d+) columns, got (\d+)", msg)
-        if row:
-            line = msg.split(":", 2)[-1].strip()[:80]
-            raise input_error(f"{row.group(1)} fields on every line (like the header)",
-                              f"a line with {row.group(2)}: '{line}'",
-                              "quote fields that contain the delimiter, or remove the extra fields") from exc
-        if "invalid UTF8" in msg or "UTF8" in msg:
-            raise input_error(f"UTF-8 text in '{name}'", "bytes that are not UTF-8",
-                              "save the file as UTF-8") from exc
-        raise input_error(f"a well-formed CSV in '{name}'", msg.splitlines()[0][:200],
-                          "check quoting and line endings") from exc
-    frame = table.to_pandas()
-    if sep == ";":
-        frame.attrs["decimal_comma"] = True
-    return frame
-
-
-def _check_header(names: list[str], source: str) -> None:
-    if len(names) > MAX_COLUMNS:
-        raise input_error(f"at most {MAX_COLUMNS:,} columns", f"{len(names):,}",
-                          "keep the label, prediction and score columns")
-    blank = [i + 1 for i, n in enumerate(names) if not n]
-    if blank and len(blank) == len(names):
-        raise input_error(f"a header row naming the columns of '{source}'", "an empty header",
-                          "add a header such as y_true,y_pred,score")
-    seen, dups = set(), []
-    for n in names:
-        key = n.lower()
-        if key in seen and n:
-            dups.append(n)
-        seen.add(key)
-    if dups:
-        raise input_error("unique column names", f"duplicate column(s) {preview(dups)}",
-                          "rename or remove the duplicates")
-
-
-def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
-    try:
-        table = pq.read_table(io.BytesIO(data))
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise input_error(f"a valid Parquet file in '{name}'", f"a damaged file ({str(exc)[:120]})",
-                          "write the file again, or upload a CSV") from exc
-    names = [str(c) for c in table.column_names]
-    _check_header(names, name)
-    frame = table.to_pandas()
-    frame.columns = names
-    for col in frame.columns:  # labels as text, like CSV
-        if frame[col].dtype == object or frame[col].dtype.kind in "biu":
-            frame[col] = frame[col].astype("str")
-    return frame
-
-
-def load_frame(source, name: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The file's table, every CSV column as text. Returns (frame, source name)."""
-    data, name = _read_bytes(source, name)
-    if len(data) == 0:
-        raise input_error(f"data in '{name}'", "an empty file (0 bytes)", "upload the file again")
-    if data[:4] == b"PAR1" or name.lower().endswith((".parquet", ".pq")):
-        return _read_parquet(data, name), name
-    data = _decompress(data, name)
-    if len(data) == 0:
-        raise input_error(f"data in '{name}'", "an empty file", "upload a file with a header and rows")
-    return _read_csv(data, name), name
+    return read_csv_table(as_utf8(data, name, limit), name), name
 
 
 # ---------------------------------------------------------------- roles
@@ -305,28 +160,45 @@ def parse_numbers(s: pd.Series, decimal_comma: bool = False) -> np.ndarray:
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
 
 
+def _refuse_nulls(frame: pd.DataFrame, col: str, expected: str) -> None:
+    """Missing values (nulls, which Parquet can hold) in a role's column are an error naming the rows."""
+    count, first = frame.attrs.get("nulls", {}).get(col, (0, []))
+    if count:
+        raise input_error(f"{expected} in every row of column '{col}'",
+                          f"missing values (null) in {rows_text(first, total=count)}", "fill or drop those rows")
+
+
 def _numeric_column(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """A score column as float64; text, blanks, NaN and infinity are errors naming the rows."""
+    """A score column as float64; missing values, text, blanks, NaN and infinity are errors naming the rows."""
+    _refuse_nulls(frame, col, "a number")
     values = parse_numbers(frame[col], bool(frame.attrs.get("decimal_comma")))
     bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size and frame[col].dtype.kind != "f":  # text cells: which are words, which are blank
+        cells = frame[col].iloc[bad].astype("str").str.strip()
+        blank = (cells == "").to_numpy()
+        literal_nan = cells.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"]).to_numpy()
+        text_rows, blank_rows = bad[~literal_nan & ~blank], bad[blank]
+        if text_rows.size or blank_rows.size:
+            found = []
+            if text_rows.size:
+                examples = preview([repr(v) for v in frame[col].iloc[text_rows[:3]].tolist()], 3)
+                found.append(f"text in {rows_text(text_rows + 1)} (e.g. {examples})")
+            if blank_rows.size:
+                found.append(f"blank cells in {rows_text(blank_rows + 1)}")
+            raise input_error(f"numbers in score column '{col}'", " and ".join(found),
+                              "fix those cells or map another column as the score")
     if bad.size:
-        cells = frame[col].iloc[bad]
-        literal_nan = cells.astype("str").str.strip().str.lower().isin(["nan", "inf", "-inf", "+inf"]).to_numpy()
-        if not literal_nan.all():
-            text_rows = bad[~literal_nan]
-            examples = preview([repr(v) for v in frame[col].iloc[text_rows[:3]].tolist()], 3)
-            raise input_error(f"numbers in score column '{col}'", f"text or blanks in rows {preview(text_rows + 1)} "
-                              f"(e.g. {examples})", "fix those cells or map another column as the score")
-        raise input_error(f"finite numbers in score column '{col}'", f"NaN or infinity in rows {preview(bad + 1)}",
+        raise input_error(f"finite numbers in score column '{col}'", f"NaN or infinity in {rows_text(bad + 1)}",
                           "fill or drop those rows")
     return values
 
 
 def _label_column(frame: pd.DataFrame, col: str, role: str) -> pd.Series:
+    _refuse_nulls(frame, col, f"a {role}")
     s = frame[col].astype("str")
     blank = np.flatnonzero((s.str.strip() == "").to_numpy())
     if blank.size:
-        raise input_error(f"a {role} in every row of column '{col}'", f"blank cells in rows {preview(blank + 1)}",
+        raise input_error(f"a {role} in every row of column '{col}'", f"blank cells in {rows_text(blank + 1)}",
                           "fill or drop those rows")
     return s.str.strip() if s.str.contains(r"^\s|\s$", regex=True).any() else s
 
@@ -337,8 +209,8 @@ def _to_float(s: pd.Series | None, col: str | None, decimal_comma: bool) -> np.n
     values = parse_numbers(s, decimal_comma)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
-        raise input_error(f"numbers in column '{col}' for a regression task", f"other values in rows "
-                          f"{preview(bad + 1)}", "fix those cells, or treat the task as classification")
+        raise input_error(f"numbers in column '{col}' for a regression task", f"other values in "
+                          f"{rows_text(bad + 1)}", "fix those cells, or treat the task as classification")
     return values
 
 
@@ -350,6 +222,9 @@ def _looks_continuous(s: pd.Series, decimal_comma: bool) -> bool:
 def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> Predictions:
     """Validate a frame under a column mapping and build :class:`Predictions`."""
     columns = list(frame.columns)
+    if not columns:
+        raise input_error(f"a label column and a prediction or score column in '{source}'", "no columns",
+                          "add a header such as y_true,y_pred,score")
     if len(frame) == 0:
         raise input_error(f"rows under the header of '{source}'", "a header only", "add one row per prediction")
     if len(columns) < 2:
@@ -369,13 +244,15 @@ def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> 
     if mapping.probabilities and len(mapping.probabilities) < 2:
         raise input_error("one probability column per class (two or more)", f"{len(mapping.probabilities)}",
                           "add a prob_<class> column for each class, or use a single score column")
-    warnings: list[str] = []
+    warnings = tuple(frame.attrs.get("warnings", ()))  # the file's (columns left out); the data's are evaluate()'s
     y_true = _label_column(frame, mapping.y_true, "true label")
     y_pred = _label_column(frame, mapping.y_pred, "predicted label") if mapping.y_pred else None
     decimal_comma = bool(frame.attrs.get("decimal_comma"))
     if mapping.score is None and not mapping.probabilities and y_pred is not None \
             and (_looks_continuous(y_true, decimal_comma) or _looks_continuous(y_pred, decimal_comma)):
-        return Predictions(frame, mapping, "regression", y_true, y_pred, None, None, (), source)
+        for col in (mapping.y_true, mapping.y_pred):
+            _refuse_nulls(frame, col, "a number")
+        return Predictions(frame, mapping, "regression", y_true, y_pred, None, None, warnings, source)
     score = None
     classes = None
     if mapping.probabilities:
@@ -392,7 +269,7 @@ def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> 
             if unknown:
                 rows = np.flatnonzero(~s.isin(classes).to_numpy())
                 raise input_error(f"{role} labels in column '{col}' among the probability columns' classes "
-                                  f"{preview(classes)}", f"{preview(unknown)} in rows {preview(rows + 1)}",
+                                  f"{preview(classes)}", f"{preview(unknown)} in {rows_text(rows + 1)}",
                                   "add a prob_<class> column for each of those classes, or fix the labels")
         score = matrix
         task = "binary" if len(classes) == 2 else "multiclass"
@@ -403,18 +280,10 @@ def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> 
             raise input_error(f"two classes for a single score column '{mapping.score}'", f"{n_classes} classes",
                               "give one prob_<class> column per class for multiclass files")
         task = "binary"
-        if score.min() < 0 or score.max() > 1:
-            warnings.append(f"Score column '{mapping.score}' has values outside [0, 1]; it is treated as a "
-                            f"ranking score, so log loss, Brier score and calibration are not shown.")
     else:
         n_classes = len(pd.unique(pd.concat([y_true, y_pred])))
         task = "binary" if n_classes <= 2 else "multiclass"
-    if y_pred is not None:
-        only_pred = sorted(set(pd.unique(y_pred)) - set(pd.unique(y_true)))
-        if only_pred and classes is None:
-            warnings.append(f"Label(s) {preview([repr(x) for x in only_pred])} appear in '{mapping.y_pred}' but never in "
-                            f"'{mapping.y_true}'.")
-    return Predictions(frame, mapping, task, y_true, y_pred, score, classes, tuple(warnings), source)
+    return Predictions(frame, mapping, task, y_true, y_pred, score, classes, warnings, source)
 
 
 def _check_probabilities(matrix: np.ndarray, cols: list[str]) -> None:
@@ -422,7 +291,7 @@ def _check_probabilities(matrix: np.ndarray, cols: list[str]) -> None:
         bad = np.flatnonzero((matrix[:, j] < 0) | (matrix[:, j] > 1))
         if bad.size:
             raise input_error(f"probabilities in [0, 1] in column '{col}'",
-                              f"{matrix[bad[0], j]:g} and others in rows {preview(bad + 1)}",
+                              f"{matrix[bad[0], j]:g}{' and others' if bad.size > 1 else ''} in {rows_text(bad + 1)}",
                               "pass probabilities (softmax of the raw scores), not logits or percentages")
 
 
@@ -437,7 +306,8 @@ def _indices_to_names(s: pd.Series, classes: tuple[str, ...], col: str) -> pd.Se
     return s
 
 
-def read_predictions(source, *, columns: dict | ColumnMap | None = None, name: str | None = None) -> Predictions:
+def read_predictions(source, *, columns: dict | ColumnMap | None = None, name: str | None = None,
+                     max_bytes: int | None = None) -> Predictions:
     """Read and validate a predictions file.
 
     Args:
@@ -445,8 +315,9 @@ def read_predictions(source, *, columns: dict | ColumnMap | None = None, name: s
         columns: overrides of the detected roles: ``{"y_true": ..., "y_pred": ..., "score": ...,
             "probabilities": {class: column}}``; keys left out keep the detected column.
         name: the file name, used to tell formats apart and in messages.
+        max_bytes: the largest file to read, after decompression (default ``$EVALCORE_MAX_FILE_SIZE`` or 1 GiB).
     """
-    frame, source_name = load_frame(source, name)
+    frame, source_name = load_frame(source, name, max_bytes=max_bytes)
     detected = detect_columns(list(frame.columns))
     if isinstance(columns, ColumnMap):
         mapping = columns

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from evalcore.errors import input_error, preview
+from evalcore.errors import input_error, preview, rows_text
 from evalcore.metrics import _display as display
 from evalcore.metrics import _intervals as iv
 from evalcore.metrics._classification import confusion_counts
@@ -313,9 +313,8 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
             sums = score @ np.ones(score.shape[1])  # BLAS: ~6x faster than sum(axis=1) on narrow rows
             off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
             if off.size:
-                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 (first rows "
-                                f"{preview(off + 1)}). Metrics use them as given; log loss and Brier assume "
-                                f"probabilities.")
+                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 ({rows_text(off + 1)})."
+                                f" Metrics use them as given; log loss and Brier assume probabilities.")
         if task == "binary":
             bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
             bin_score = bin_score.astype(np.float64, copy=False)
@@ -370,8 +369,11 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
                                              n_resamples))
             s.clipping = CLIPPING
         else:
-            warnings.append("Scores lie outside [0, 1], so they are treated as ranking scores: log loss, "
-                            "Brier score and calibration need probabilities and are not shown.")
+            lo, hi = float(score.min()), float(score.max())
+            scale = " If they are percentages, divide them by 100." if lo >= 0 and hi <= 100 else ""
+            warnings.append(f"Scores lie outside [0, 1] (from {lo:g} to {hi:g}), so they are treated as ranking "
+                            f"scores: log loss, Brier score and calibration need probabilities and are not "
+                            f"shown.{scale}")
         c = future.result()
     s.counts = (c,)
     bins = display.score_bins(c, probabilistic)

@@ -98,6 +98,16 @@ class EvaluationReport:
     best_thresholds: dict[str, tuple[float, float]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
+    @property
+    def has_calibration(self) -> bool:
+        """Whether there is a calibration chart: only for probabilities (every score in [0, 1]); never for
+        ranking scores outside [0, 1], predicted labels alone, or regression.
+
+        >>> EvaluationReport("binary", 2, ("0", "1"), "1", None, "", "binary", 0.0, "", 0.95, 10, {}).has_calibration
+        False
+        """
+        return bool(self.calibration)
+
     def settings(self) -> dict:
         """The policies behind the numbers, as the UI shows them next to each metric."""
         return {"task": self.task, "rows": self.n_rows, "positive label": self.pos_label,

@@ -95,8 +95,30 @@ def test_suspicious_but_valid_files_warn():
     p = read_predictions(b"y_true,prob_a,prob_b\na,0.5,0.7\nb,0.2,0.2\n", name="s.csv")
     r = evaluate(**p.evaluate_kwargs())
     p2 = read_predictions(b"y_true,y_pred\na,a\nb,c\n", name="s2.csv")
-    assert any("sum to 1" in w for w in r.warnings)
-    assert any("'c'" in w for w in p2.warnings)
+    assert any("sum to 1 (rows 1, 2)" in w for w in r.warnings), r.warnings
+    assert any("'c'" in w for w in evaluate(**p2.evaluate_kwargs()).warnings)
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"y_true,score\n1,90\n0,20\n1,55\n0,40\n", "outside [0, 1]"),  # scores on a 0-100 scale
+    (b"y_true,y_pred\na,a\nb,b\na,c\nb,b\n", "'c'"),  # a label found only in y_pred
+    (b"y_true,y_pred,score\na,a,0.9\na,c,0.1\na,c,0.8\n", "'c'"),
+])
+def test_each_data_problem_is_warned_once_by_the_report(data, words):
+    """The report (page, CLI and API) owns the warnings about the data; the file's own warnings are only
+    about reading it."""
+    p = read_predictions(data, name="w.csv")
+    r = evaluate(**p.evaluate_kwargs())
+    every = [*p.warnings, *r.warnings]
+    assert sum(words in w for w in every) == 1 and not p.warnings, every
+
+
+def test_the_report_says_whether_calibration_is_available():
+    probabilities = evaluate(**read_predictions(b"y_true,score\n1,0.9\n0,0.2\n", name="p.csv").evaluate_kwargs())
+    percent = evaluate(**read_predictions(b"y_true,score\n1,90\n0,20\n", name="p.csv").evaluate_kwargs())
+    labels = evaluate(**read_predictions(b"y_true,y_pred\n1,1\n0,1\n", name="p.csv").evaluate_kwargs())
+    assert probabilities.has_calibration and not percent.has_calibration and not labels.has_calibration
+    assert any("divide them by 100" in w and "from 20 to 90" in w for w in percent.warnings), percent.warnings
 
 
 def test_detection_names():
@@ -118,4 +140,4 @@ def test_decimal_comma_only_in_semicolon_files():
     p = read_predictions(b'y_true,y_pred\n"1,000",1.4\n2.0,2.5\n3.5,3.0\n', name="thousands.csv")
     with pytest.raises(InputError) as info:
         evaluate(**p.evaluate_kwargs())
-    assert "y_true" in str(info.value) and "rows 1" in str(info.value)
+    assert "y_true" in str(info.value) and "in row 1." in str(info.value)

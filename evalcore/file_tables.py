@@ -1,0 +1,412 @@
+"""A predictions file's bytes as a table: CSV/TSV with Arrow's reader, Parquet in counted batches.
+
+CSV columns are read as text. Parquet columns of single values are read as text too, except floats; columns of
+lists, structs or maps are left out with a warning (``frame.attrs["warnings"]``), and missing values (nulls)
+are recorded per column in ``frame.attrs["nulls"]`` as (count, first 1-based rows). No message carries a
+library's text: known failures are translated (a row with the wrong number of fields, bytes that are not UTF-8,
+a damaged Parquet column), the rest described plainly.
+
+Example:
+    >>> read_csv_table(memoryview(b"y_true;score\\na;0,5\\n"), "p.csv").to_dict("list")
+    {'y_true': ['a'], 'score': ['0,5']}
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from evalcore.errors import InputError, input_error, preview
+from evalcore.file_bytes import CHUNK, Buffer, binary_kind
+from evalcore.limits import MAX_COLUMNS, MAX_HEADER_BYTES, PARQUET_BATCH_BYTES, describe_size, too_large
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_BYTES = 1 << 16
+BLOCK_BYTES = 1 << 22          # Arrow's CSV block; retried larger when one quoted value is bigger
+MAX_BLOCK_BYTES = (1 << 31) - 1
+UTF8_BOM = b"\xef\xbb\xbf"
+SAVE_UTF8 = "save the file as UTF-8 (in Excel: CSV UTF-8)"
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def sniff_delimiter(head: str) -> str:
+    """The delimiter that splits the first lines into the same number (>1) of fields.
+
+    >>> sniff_delimiter("a;b;c\\n1,5;2;3\\n"), sniff_delimiter("a\\tb\\n1\\t2\\n"), sniff_delimiter("a,b\\n1,2\\n")
+    (';', '\\t', ',')
+    """
+    lines = [ln for ln in head.splitlines()[:20] if ln.strip()]
+    if len(lines) > 1 and not head.endswith("\n") and len(head) >= SNIFF_BYTES - 8:
+        lines = lines[:-1]
+    best, best_score = ",", (-1, 0)
+    for d in DELIMITERS:
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=d)]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        score = (consistent, counts[0])
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _line_of(data: Buffer, position: int) -> int:
+    """The 1-based line holding byte ``position`` (line breaks inside quotes count too)."""
+    return sum(bytes(data[i: min(i + CHUNK, position)]).count(b"\n") for i in range(0, position, CHUNK)) + 1
+
+
+def _first_bad_utf8(data: Buffer) -> int | None:
+    """The position of the first byte that is not UTF-8, chunk by chunk; None if every byte is."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    for at in range(0, len(data), CHUNK):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(data[at: at + CHUNK], final=at + CHUNK >= len(data))
+        except UnicodeDecodeError as exc:
+            return max(0, at - pending + exc.start)
+    return None
+
+
+def _not_utf8(data: Buffer, position: int, name: str, bom: int):
+    """The refusal of a byte that is not UTF-8, with its position in the file and its line."""
+    return input_error(f"UTF-8 text in '{name}'", f"bytes that are not UTF-8 at byte {bom + position + 1:,} "
+                       f"(line {_line_of(data, position):,}, byte 0x{data[position]:02X})", SAVE_UTF8)
+
+
+def _head_text(data: Buffer, name: str, bom: int) -> str:
+    head = bytes(data[:SNIFF_BYTES])
+    if 0 in head:
+        raise input_error(f"a text CSV/TSV or a Parquet file in '{name}'", binary_kind(head),
+                          "export your predictions as CSV (UTF-8) or Parquet")
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(head) == SNIFF_BYTES and exc.start >= SNIFF_BYTES - 4:
+            return head[: exc.start].decode("utf-8")
+        raise _not_utf8(data, exc.start, name, bom) from None
+
+
+def _header(data: Buffer, head: str, sep: str, name: str) -> tuple[list[str], int]:
+    """The header's fields and the byte offset where the rows start; blank lines before it are skipped, a
+    quoted field in it may span lines."""
+    for size in (SNIFF_BYTES, MAX_HEADER_BYTES):
+        text = head if size == SNIFF_BYTES else bytes(data[:size]).decode("utf-8", "replace")
+        lines = io.StringIO(text, newline="").readlines()
+        reader = csv.reader(iter(lines), delimiter=sep)
+        fields: list[str] = []
+        for fields in reader:
+            if fields:
+                break
+        used = "".join(lines[: reader.line_num])
+        complete = used.endswith(("\n", "\r")) or len(data) <= size
+        if complete:
+            return fields, len(used.encode("utf-8"))
+    raise input_error(f"a header line of at most {describe_size(MAX_HEADER_BYTES)} in '{name}'",
+                      "a longer first line (or a quote that never closes)",
+                      "check the header and its quotes: it should name the columns, e.g. y_true,y_pred,score")
+
+
+def _names(fields: list[str], name: str) -> list[str]:
+    names = [f.strip() for f in fields]
+    if not any(names):
+        raise input_error(f"a header row naming the columns of '{name}'", "an empty header",
+                          "add a header such as y_true,y_pred,score")
+    names = [n or f"Unnamed: {i}" for i, n in enumerate(names)]  # pandas' name for a column without one
+    check_names(names, name)
+    return names
+
+
+def check_names(names: list[str], source: str) -> None:
+    """At most MAX_COLUMNS columns, unique names (ignoring case)."""
+    if len(names) > MAX_COLUMNS:
+        raise input_error(f"at most {MAX_COLUMNS:,} columns in '{source}'", f"{len(names):,}",
+                          "keep the label, prediction and score columns (and a few for slicing)")
+    seen, dups = set(), []
+    for n in names:
+        key = n.lower()
+        if key in seen:
+            dups.append(n)
+        seen.add(key)
+    if dups:
+        raise input_error(f"unique column names in '{source}'", f"duplicate column(s) {preview(dups)}",
+                          "rename or remove the duplicates")
+
+
+def _arrow_csv(body: Buffer, names: list[str], sep: str, block: int, threads: bool = True, handler=None):
+    return pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(body)),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=threads),
+        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=handler),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+def _wrong_field_count(body: Buffer, names: list[str], sep: str, block: int, name: str):
+    """Read again on one thread to learn the first bad row's number (Arrow gives it only then)."""
+    found = []
+
+    def handler(row) -> str:
+        found.append(row)
+        return "error"
+
+    try:
+        _arrow_csv(body, names, sep, block, threads=False, handler=handler)
+    except (pa.ArrowException, ValueError):
+        pass
+    expected = f"{len(names):,} fields in every row, like the header of '{name}'"
+    fix = "quote fields that contain the delimiter (or a line break), or remove the extra fields"
+    if not found:
+        return input_error(expected, "a row with another number of fields", fix)
+    row = found[0]
+    where = f"row {row.number:,}" if row.number else "a row"
+    return input_error(expected, f"{row.actual_columns:,} in {where} ('{_shown(row.text or '')}')", fix)
+
+
+def read_csv_table(data: Buffer, name: str) -> pd.DataFrame:
+    """A CSV/TSV file's bytes (UTF-8) as a frame of text columns; ``attrs["decimal_comma"]`` for ``;`` files."""
+    data = memoryview(data)
+    bom = 3 if data[:3] == UTF8_BOM else 0
+    data = data[bom:]
+    head = _head_text(data, name, bom)
+    if not head.strip():
+        raise input_error(f"a header and rows in '{name}'", "an empty file", "upload a file with data")
+    first_line = head.lstrip("\r\n").splitlines()[0] if head.strip("\r\n") else ""
+    if max(first_line.count(d) for d in DELIMITERS) >= MAX_COLUMNS:
+        raise input_error(f"at most {MAX_COLUMNS:,} columns in '{name}'", "a header with more",
+                          "keep the label, prediction and score columns (and a few for slicing)")
+    sep = sniff_delimiter(head)
+    fields, start = _header(data, head, sep, name)
+    names = _names(fields, name)
+    body = data[start:]
+    if len(body) == 0:  # a header only
+        return pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
+    block = BLOCK_BYTES
+    while True:
+        try:
+            table = _arrow_csv(body, names, sep, block)
+            break
+        except (pa.ArrowException, ValueError) as exc:
+            message = str(exc)
+            if "straddl" in message and block < min(len(body) + 1, MAX_BLOCK_BYTES):
+                block = min(block * 16, len(body) + 1, MAX_BLOCK_BYTES)  # a quoted value bigger than a block
+                continue
+            if re.search(r"Expected \d+ columns, got \d+", message):
+                raise _wrong_field_count(body, names, sep, block, name) from None
+            if "UTF8" in message or "UTF-8" in message:
+                position = _first_bad_utf8(body)
+                if position is not None:
+                    raise _not_utf8(data, start + position, name, bom) from None
+            if isinstance(exc, pa.ArrowMemoryError):
+                raise input_error(f"a file that fits in memory ('{name}')", f"{describe_size(len(data))} that "
+                                  "did not", "keep only the rows and columns you need") from None
+            raise input_error(f"a well-formed CSV in '{name}'",
+                              "rows the CSV reader cannot split into fields (often a quote that never closes)",
+                              "check the quotes and line endings, or export the file again") from None
+    frame = table.to_pandas()
+    if sep == ";":
+        frame.attrs["decimal_comma"] = True
+    return frame
+
+
+# ---------------------------------------------------------------- Parquet
+
+
+_LEFT_OUT_KINDS = ((pa.types.is_struct, "struct"), (pa.types.is_map, "map"), (pa.types.is_union, "union"),
+                   (lambda t: pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t)
+                    or getattr(pa.types, "is_list_view", lambda _: False)(t)
+                    or getattr(pa.types, "is_large_list_view", lambda _: False)(t), "list"))
+
+
+def _left_out(t: pa.DataType) -> str | None:
+    """Why a Parquet column's type is not read (None if it is read)."""
+    if isinstance(t, pa.ExtensionType):
+        return _left_out(t.storage_type) or None
+    if pa.types.is_dictionary(t):
+        return _left_out(t.value_type)
+    for test, kind in _LEFT_OUT_KINDS:
+        if test(t):
+            return kind
+    return None
+
+
+def _is_binary(t: pa.DataType) -> bool:
+    return pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t) \
+        or getattr(pa.types, "is_binary_view", lambda _: False)(t)
+
+
+def _value_lengths(dictionary: pa.Array) -> np.ndarray:
+    """Bytes per dictionary value once expanded (strings: their length plus an offset; else the width)."""
+    t = dictionary.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or _is_binary(t) or pa.types.is_string_view(t):
+        lengths = pc.binary_length(dictionary).fill_null(0).to_numpy(zero_copy_only=False)
+        return lengths.astype(np.int64) + 8
+    width = getattr(t, "bit_width", 64) or 64
+    return np.full(len(dictionary), max(1, width // 8), dtype=np.int64)
+
+
+def _decoded_bytes(batch: pa.RecordBatch, cache: dict) -> int:
+    """Bytes the batch takes once every dictionary column is expanded."""
+    total = 0
+    for arr in batch.columns:
+        if pa.types.is_dictionary(arr.type):
+            d = arr.dictionary
+            key = (d.buffers()[-1].address if d.buffers()[-1] is not None else 0, len(d))
+            if key not in cache:
+                cache.clear()
+                cache[key] = _value_lengths(d)
+            idx = arr.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+            total += int(cache[key][idx].sum()) if len(idx) else 0
+        else:
+            total += arr.nbytes
+    return total
+
+
+def _damaged(data: Buffer) -> str:
+    if bytes(data[:4]) != b"PAR1":
+        return "a file that does not start with Parquet's signature (PAR1)"
+    if bytes(data[-4:]) != b"PAR1":
+        return "a truncated file (it does not end with Parquet's footer)"
+    return "a damaged file (its metadata cannot be read)"
+
+
+def _parquet_fault(pf: pq.ParquetFile, columns: list[str], batch_rows: int, name: str,
+                   exc: Exception) -> Exception:
+    """Name the first column that cannot be read, reading one column at a time (memory: one batch)."""
+    unsupported = isinstance(exc, pa.ArrowNotImplementedError)
+    for col in columns:
+        try:
+            for _ in pf.iter_batches(batch_size=batch_rows, columns=[col]):
+                pass
+        except pa.ArrowNotImplementedError:
+            unsupported, where = True, f"column '{col}'"
+            break
+        except (pa.ArrowException, OSError, ValueError, TypeError, IndexError):
+            where = f"column '{col}'"
+            break
+    else:
+        where = "its data pages"
+    if unsupported:
+        return input_error(f"a Parquet file evalcore can read in '{name}'",
+                           f"{where} stored with a compression or encoding this reader does not support",
+                           "write the file again with pandas or pyarrow (df.to_parquet), or upload a CSV")
+    return input_error(f"a valid Parquet file in '{name}'", f"damaged data in {where}",
+                       "write the file again, or upload a CSV")
+
+
+def _batch_rows(meta: pq.FileMetaData, columns: set[str]) -> int:
+    """Rows per batch: 65,536, fewer when a text column is delta-encoded (its values' sizes are not known
+    before decoding: each is at most the column chunk's encoded size)."""
+    rows = 65_536
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            if chunk.path_in_schema in columns and "DELTA_BYTE_ARRAY" in chunk.encodings:
+                rows = min(rows, max(1, PARQUET_BATCH_BYTES // max(1, chunk.total_uncompressed_size)))
+    return rows
+
+
+def _as_text_or_float(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A column as the frame keeps it: floats as float64, everything else as text (None: binary, not text)."""
+    t = col.type
+    if pa.types.is_dictionary(t):
+        col, t = col.cast(t.value_type), t.value_type
+    if isinstance(t, pa.ExtensionType):
+        col, t = pa.chunked_array([c.storage for c in col.chunks], t.storage_type), t.storage_type
+    if pa.types.is_floating(t):
+        return col.cast(pa.float64())
+    if pa.types.is_boolean(t):
+        return pc.if_else(col, "True", "False")
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return col
+    if _is_binary(t):
+        try:
+            return col.cast(pa.string())  # checks UTF-8
+        except (pa.ArrowException, ValueError):
+            return None
+    return col.cast(pa.string())  # integers, dates, times, durations, decimals, nulls
+
+
+def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
+    """A Parquet file's columns of single values; refused once its decoded size passes ``limit``."""
+    try:
+        source = pa.py_buffer(data)
+        meta = pq.ParquetFile(pa.BufferReader(source)).metadata
+        schema = meta.schema.to_arrow_schema()
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError):
+        raise input_error(f"a valid Parquet file in '{name}'", _damaged(data),
+                          "write the file again, or upload a CSV") from None
+    if meta.num_columns > MAX_COLUMNS:
+        raise input_error(f"at most {MAX_COLUMNS:,} columns in '{name}'", f"{meta.num_columns:,}",
+                          "keep the label, prediction and score columns (and a few for slicing)")
+    names = [str(f.name) for f in schema]
+    left_out = [(f.name, why) for f in schema if (why := _left_out(f.type))]
+    columns = [f.name for f in schema if not _left_out(f.type)]
+    check_names(names, name)
+    if not columns:
+        raise input_error(f"columns of single values in '{name}'", "none" if not names else
+                          f"only columns of lists, structs or maps ({preview([c for c, _ in left_out])})",
+                          "write the labels, predictions and scores as plain columns")
+    text = [f.name for f in schema if f.name in columns and (pa.types.is_string(f.type)
+                                                                 or pa.types.is_large_string(f.type))]
+    batch_rows = _batch_rows(meta, set(columns))
+    try:
+        pf = pq.ParquetFile(pa.BufferReader(source), metadata=meta, read_dictionary=text)
+        batches, decoded, cache = [], 0, {}
+        for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
+            decoded += _decoded_bytes(batch, cache)
+            if decoded > limit:
+                raise too_large(limit, f"a Parquet file that expands to more than {describe_size(limit)}", name)
+            batches.append(batch)
+        table = pa.Table.from_batches(batches, schema=batches[0].schema) if batches else \
+            pf.schema_arrow.empty_table().select(columns)
+    except InputError:
+        raise
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+        if isinstance(exc, pa.ArrowMemoryError):
+            raise too_large(limit, "a Parquet file that does not fit in memory", name) from None
+        raise _parquet_fault(pq.ParquetFile(pa.BufferReader(source), metadata=meta), columns, batch_rows, name,
+                             exc) from None
+    del batches
+    kept, arrays, binary = [], [], []
+    for col_name, col in zip(columns, table.columns):
+        converted = _as_text_or_float(col)
+        if converted is None:
+            binary.append(col_name)
+            continue
+        kept.append(col_name)
+        arrays.append(converted)
+    frame = pa.table(arrays, names=kept).to_pandas(ignore_metadata=True) if kept else pd.DataFrame()
+    frame.columns = kept
+    nulls = {}
+    for col_name, col in zip(kept, arrays):
+        if col.null_count:
+            first = pc.indices_nonzero(col.is_null()).slice(0, 5).to_pylist() if hasattr(pc, "indices_nonzero") \
+                else np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[:5].tolist()
+            nulls[col_name] = (col.null_count, [r + 1 for r in first])
+    if nulls:
+        frame.attrs["nulls"] = nulls
+    dropped = [f"'{c}' ({why})" for c, why in left_out] + [f"'{c}' (binary data)" for c in binary]
+    if dropped:
+        frame.attrs["warnings"] = (f"Column(s) {preview(dropped)} of '{name}' were left out: evalcore reads "
+                                   "columns of single values (numbers, text, dates, true/false).",)
+    return frame
