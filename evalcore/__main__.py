@@ -157,7 +157,7 @@ def _store(args) -> int:
 def _evaluate(args) -> int:
     from evalcore.limits import parse_size
     max_bytes = parse_size(args.max_file_size) if args.max_file_size else None
-    predictions = read_predictions(args.file, **({"max_bytes": max_bytes} if max_bytes else {}))
+    predictions = read_predictions(args.file, max_bytes=max_bytes)
     prepared = prepare(**predictions.evaluate_kwargs(), pos_label=args.pos_label, confidence=args.confidence)
     threshold = args.threshold
     if threshold is None and prepared.has_threshold:
