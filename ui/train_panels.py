@@ -20,6 +20,7 @@ from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
+from evalcore.runs.store import store_error
 from evalcore.training import ablation, launch
 from evalcore.training.bases import bases
 from evalcore.training.config import (
@@ -69,10 +70,13 @@ def dataset_choice() -> tuple[str, str | None, str | None]:
         return name, None, None
     data = upload.getvalue()
     folder = run_store().folder / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha1(data).hexdigest()[:16]}.csv"
-    if not path.exists():
-        path.write_bytes(data)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_bytes(data)
+    except OSError as exc:
+        raise store_error(exc, folder) from exc
     try:
         columns = list(pd.read_csv(io.BytesIO(data), sep=None, engine="python", nrows=5).columns)
     except Exception:  # the full check in launch.check gives the user-facing message
