@@ -267,7 +267,7 @@ def _decoded_bytes(batch: pa.RecordBatch, cache: dict) -> int:
     """Bytes the batch takes once every dictionary column is expanded."""
     total = 0
     for arr in batch.columns:
-        if pa.types.is_dictionary(arr.type):
+        if pa.types.is_dictionary(arr.type) and len(arr.dictionary):
             d = arr.dictionary
             key = (d.buffers()[-1].address if d.buffers()[-1] is not None else 0, len(d))
             if key not in cache:
@@ -312,17 +312,97 @@ def _parquet_fault(pf: pq.ParquetFile, columns: list[str], batch_rows: int, name
                        "write the file again, or upload a CSV")
 
 
-def _batch_rows(meta: pq.FileMetaData, columns: set[str]) -> int:
-    """Rows per batch: 65,536, fewer when a text column is delta-encoded (its values' sizes are not known
-    before decoding: each is at most the column chunk's encoded size)."""
-    rows = 65_536
+_DICTIONARY_READABLE = {"PLAIN", "PLAIN_DICTIONARY", "RLE_DICTIONARY", "RLE", "BIT_PACKED"}
+PROBED_ROW_GROUPS = 64  # row groups whose dictionaries are measured before a column is read plainly
+
+
+def _longest_in_dictionaries(pf: pq.ParquetFile, columns: list[str], group: int) -> dict[str, int]:
+    """The longest dictionary value (bytes) of each column in a row group: one row read, which makes Arrow read
+    the dictionary pages and nothing more of the rows."""
+    longest = dict.fromkeys(columns, 0)
+    for batch in pf.iter_batches(batch_size=1, row_groups=[group], columns=columns):
+        for col, arr in zip(columns, batch.columns):
+            values = arr.dictionary if pa.types.is_dictionary(arr.type) else arr
+            if len(values):
+                longest[col] = int(pc.max(pc.binary_length(values)).as_py() or 0)
+        break
+    return longest
+
+
+_WIDTHS = {"BOOLEAN": 1, "INT32": 4, "INT64": 8, "INT96": 12, "FLOAT": 4, "DOUBLE": 8}
+
+
+def _plan(source: pa.Buffer, meta: pq.FileMetaData, columns: list[str], limit: int) -> tuple[int, list[str], int]:
+    """(rows per batch, text columns to read as dictionaries, a bound of the decoded size).
+
+    The decoded size is bounded from the metadata: rows times the width of fixed-size values; for text, the
+    encoded size plus, in dictionary-encoded row groups, the rows times the longest dictionary value (measured).
+    A text column whose bound passes the limit is read as a dictionary, so that batches are counted before
+    anything is expanded. Arrow cannot read delta encodings as dictionaries, and their values' sizes are unknown
+    before decoding (each is at most the column chunk's encoded size): batches then shrink so that one batch
+    stays within PARQUET_BATCH_BYTES, and the bound is unknown (-1)."""
+    rows, unknown = 65_536, False
+    selected = set(columns)
+    text = set()
+    bound = dict.fromkeys(selected, 0)
+    dictionary_groups: dict[int, list[str]] = {}
+    not_readable = set()
     for g in range(meta.num_row_groups):
         group = meta.row_group(g)
         for j in range(group.num_columns):
             chunk = group.column(j)
-            if chunk.path_in_schema in columns and "DELTA_BYTE_ARRAY" in chunk.encodings:
-                rows = min(rows, max(1, PARQUET_BATCH_BYTES // max(1, chunk.total_uncompressed_size)))
-    return rows
+            col = chunk.path_in_schema
+            if col not in selected:
+                continue
+            if chunk.physical_type != "BYTE_ARRAY":
+                width = _WIDTHS.get(chunk.physical_type) or max(1, meta.schema.column(j).length or 8)
+                bound[col] += chunk.num_values * (width + 1)
+                continue
+            text.add(col)
+            encodings = set(chunk.encodings)
+            if "DELTA_BYTE_ARRAY" in encodings:
+                rows, unknown = min(rows, max(1, PARQUET_BATCH_BYTES // max(1, chunk.total_uncompressed_size))), True
+            if not encodings <= _DICTIONARY_READABLE:
+                not_readable.add(col)
+            bound[col] += chunk.total_uncompressed_size + 9 * chunk.num_values
+            if chunk.has_dictionary_page:
+                dictionary_groups.setdefault(g, []).append(col)
+    probe = text - not_readable
+    if 0 < len(dictionary_groups) <= PROBED_ROW_GROUPS and sum(bound.values()) <= limit:
+        pf = pq.ParquetFile(pa.BufferReader(source), metadata=meta, read_dictionary=sorted(probe))
+        for g, cols in dictionary_groups.items():
+            cols = [c for c in cols if c in probe]
+            for col, longest in (_longest_in_dictionaries(pf, cols, g).items() if cols else ()):
+                bound[col] += meta.row_group(g).num_rows * longest
+    elif dictionary_groups:
+        unknown = True
+        for cols in dictionary_groups.values():
+            for col in cols:
+                bound[col] = limit + 1  # not measured: counted batch by batch
+    as_dictionary = sorted(c for c in probe if bound[c] > limit)
+    total = -1 if unknown or as_dictionary else sum(bound.values())
+    return rows, as_dictionary, total
+
+
+def _first_bad_text_row(col: pa.ChunkedArray) -> int | None:
+    """The first row (0-based) whose text is not UTF-8 (Parquet writers need not check), by halving the failing
+    chunk; None if every row is UTF-8."""
+    start = 0
+    for chunk in col.chunks:
+        try:
+            chunk.validate(full=True)
+        except pa.ArrowInvalid:
+            lo, hi = 0, len(chunk)  # the first bad row is in [lo, hi)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                try:
+                    chunk.slice(lo, mid - lo).validate(full=True)
+                    lo = mid
+                except pa.ArrowInvalid:
+                    hi = mid
+            return start + lo
+        start += len(chunk)
+    return None
 
 
 def _as_text_or_float(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
@@ -346,6 +426,19 @@ def _as_text_or_float(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
     return col.cast(pa.string())  # integers, dates, times, durations, decimals, nulls
 
 
+def _counted_read(pf: pq.ParquetFile, columns: list[str], batch_rows: int, limit: int, name: str) -> pa.Table:
+    """Read batch by batch, refusing as soon as the decoded size (dictionaries expanded) passes the limit."""
+    batches, decoded, cache = [], 0, {}
+    for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
+        decoded += _decoded_bytes(batch, cache)
+        if decoded > limit:
+            raise too_large(limit, f"a Parquet file that expands to more than {describe_size(limit)}", name)
+        batches.append(batch)
+    if not batches:
+        return pf.schema_arrow.empty_table().select(columns)
+    return pa.Table.from_batches(batches, schema=batches[0].schema)
+
+
 def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
     """A Parquet file's columns of single values; refused once its decoded size passes ``limit``."""
     try:
@@ -366,19 +459,14 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
         raise input_error(f"columns of single values in '{name}'", "none" if not names else
                           f"only columns of lists, structs or maps ({preview([c for c, _ in left_out])})",
                           "write the labels, predictions and scores as plain columns")
-    text = [f.name for f in schema if f.name in columns and (pa.types.is_string(f.type)
-                                                                 or pa.types.is_large_string(f.type))]
-    batch_rows = _batch_rows(meta, set(columns))
+    batch_rows = 1
     try:
-        pf = pq.ParquetFile(pa.BufferReader(source), metadata=meta, read_dictionary=text)
-        batches, decoded, cache = [], 0, {}
-        for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
-            decoded += _decoded_bytes(batch, cache)
-            if decoded > limit:
-                raise too_large(limit, f"a Parquet file that expands to more than {describe_size(limit)}", name)
-            batches.append(batch)
-        table = pa.Table.from_batches(batches, schema=batches[0].schema) if batches else \
-            pf.schema_arrow.empty_table().select(columns)
+        batch_rows, as_dictionary, bound = _plan(source, meta, columns, limit)
+        pf = pq.ParquetFile(pa.BufferReader(source), metadata=meta, read_dictionary=as_dictionary)
+        if 0 <= bound <= limit:  # the metadata shows it fits: one read, on every core
+            table = pf.read(columns=columns)
+        else:
+            table = _counted_read(pf, columns, batch_rows, limit, name)
     except InputError:
         raise
     except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
@@ -386,13 +474,18 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
             raise too_large(limit, "a Parquet file that does not fit in memory", name) from None
         raise _parquet_fault(pq.ParquetFile(pa.BufferReader(source), metadata=meta), columns, batch_rows, name,
                              exc) from None
-    del batches
     kept, arrays, binary = [], [], []
     for col_name, col in zip(columns, table.columns):
         converted = _as_text_or_float(col)
         if converted is None:
             binary.append(col_name)
             continue
+        if pa.types.is_string(converted.type) or pa.types.is_large_string(converted.type):
+            bad = _first_bad_text_row(converted)
+            if bad is not None:
+                raise input_error(f"UTF-8 text in column '{col_name}' of '{name}'",
+                                  f"bytes that are not UTF-8 in row {bad + 1:,}",
+                                  "write the file again with pandas or pyarrow (df.to_parquet), or upload a CSV")
         kept.append(col_name)
         arrays.append(converted)
     frame = pa.table(arrays, names=kept).to_pandas(ignore_metadata=True) if kept else pd.DataFrame()
