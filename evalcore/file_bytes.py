@@ -169,7 +169,13 @@ def read_bounded(source, name: str | None, max_bytes: int) -> tuple[Buffer, str,
         return data, name, was_gzip
     if hasattr(source, "read"):
         name = name or str(getattr(source, "name", None) or "upload")
-        data, was_gzip = _from_stream(source, name, max_bytes)
+        try:
+            data, was_gzip = _from_stream(source, name, max_bytes)
+        except InputError:
+            raise
+        except (OSError, ValueError, TypeError):  # a closed or broken stream
+            raise input_error(f"a readable file for '{_shown(name)}'", "a stream that cannot be read",
+                              "upload the file again, or pass its path or bytes") from None
         return data, name, was_gzip
     raise input_error("a file path, bytes or an uploaded file", type(source).__name__, "pass the file itself")
 
@@ -209,7 +215,8 @@ def gunzip(chunks: Iterable[Buffer], name: str, limit: int) -> bytearray:
             member_input += len(data) - len(d.unconsumed_tail)
             out += piece
             if len(out) > limit:
-                raise too_large(limit, f"more than {describe_size(limit)} after decompressing", name)
+                raise too_large(limit, f"'{name}', which expands to more than {describe_size(limit)} when "
+                                          "decompressed")
             if d.eof:
                 data, d = d.unused_data, None
                 members += 1
@@ -273,7 +280,7 @@ def as_utf8(data: Buffer, name: str, limit: int) -> Buffer:
                               "save the file as UTF-8 (in Excel: CSV UTF-8)") from None
         out += text.encode("utf-8")
         if len(out) > limit:
-            raise too_large(limit, f"more than {describe_size(limit)} as UTF-8", name)
+            raise too_large(limit, f"'{name}', which takes more than {describe_size(limit)} as UTF-8")
     return out
 
 

@@ -109,7 +109,7 @@ def _header(data: Buffer, head: str, sep: str, name: str) -> tuple[list[str], in
     """The header's fields and the byte offset where the rows start; blank lines before it are skipped, a
     quoted field in it may span lines."""
     for size in (SNIFF_BYTES, MAX_HEADER_BYTES):
-        text = head if size == SNIFF_BYTES else bytes(data[:size]).decode("utf-8", "replace")
+        text = head if size == SNIFF_BYTES else bytes(data[:size]).decode("utf-8", "surrogateescape")
         lines = io.StringIO(text, newline="").readlines()
         reader = csv.reader(iter(lines), delimiter=sep)
         fields: list[str] = []
@@ -119,7 +119,7 @@ def _header(data: Buffer, head: str, sep: str, name: str) -> tuple[list[str], in
         used = "".join(lines[: reader.line_num])
         complete = used.endswith(("\n", "\r")) or len(data) <= size
         if complete:
-            return fields, len(used.encode("utf-8"))
+            return fields, len(used.encode("utf-8", "surrogateescape"))
     raise input_error(f"a header line of at most {describe_size(MAX_HEADER_BYTES)} in '{name}'",
                       "a longer first line (or a quote that never closes)",
                       "check the header and its quotes: it should name the columns, e.g. y_true,y_pred,score")
@@ -216,8 +216,9 @@ def read_csv_table(data: Buffer, name: str) -> pd.DataFrame:
                 if position is not None:
                     raise _not_utf8(data, start + position, name, bom) from None
             if isinstance(exc, pa.ArrowMemoryError):
-                raise input_error(f"a file that fits in memory ('{name}')", f"{describe_size(len(data))} that "
-                                  "did not", "keep only the rows and columns you need") from None
+                raise input_error("a file that fits in this machine's memory",
+                                  f"'{name}' ({describe_size(len(data))}), which did not",
+                                  "keep only the rows and columns you need, or lower the size limit") from None
             raise input_error(f"a well-formed CSV in '{name}'",
                               "rows the CSV reader cannot split into fields (often a quote that never closes)",
                               "check the quotes and line endings, or export the file again") from None
@@ -432,7 +433,8 @@ def _counted_read(pf: pq.ParquetFile, columns: list[str], batch_rows: int, limit
     for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
         decoded += _decoded_bytes(batch, cache)
         if decoded > limit:
-            raise too_large(limit, f"a Parquet file that expands to more than {describe_size(limit)}", name)
+            raise too_large(limit, f"'{name}', a Parquet file that expands to more than {describe_size(limit)} "
+                                   "when decoded")
         batches.append(batch)
     if not batches:
         return pf.schema_arrow.empty_table().select(columns)
@@ -471,14 +473,17 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
         raise
     except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
         if isinstance(exc, pa.ArrowMemoryError):
-            raise too_large(limit, "a Parquet file that does not fit in memory", name) from None
+            raise too_large(limit, f"'{name}', a Parquet file that does not fit in memory") from None
         raise _parquet_fault(pq.ParquetFile(pa.BufferReader(source), metadata=meta), columns, batch_rows, name,
                              exc) from None
-    kept, arrays, binary = [], [], []
+    kept, arrays, unreadable = [], [], []
     for col_name, col in zip(columns, table.columns):
-        converted = _as_text_or_float(col)
+        try:
+            converted = _as_text_or_float(col)
+        except (pa.ArrowException, ValueError, TypeError):
+            converted = None
         if converted is None:
-            binary.append(col_name)
+            unreadable.append(f"'{col_name}' ({'binary data' if _is_binary(col.type) else col.type})")
             continue
         if pa.types.is_string(converted.type) or pa.types.is_large_string(converted.type):
             bad = _first_bad_text_row(converted)
@@ -498,7 +503,7 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
             nulls[col_name] = (col.null_count, [r + 1 for r in first])
     if nulls:
         frame.attrs["nulls"] = nulls
-    dropped = [f"'{c}' ({why})" for c, why in left_out] + [f"'{c}' (binary data)" for c in binary]
+    dropped = [f"'{c}' ({why})" for c, why in left_out] + unreadable
     if dropped:
         frame.attrs["warnings"] = (f"Column(s) {preview(dropped)} of '{name}' were left out: evalcore reads "
                                    "columns of single values (numbers, text, dates, true/false).",)

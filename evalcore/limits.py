@@ -49,15 +49,16 @@ def max_file_bytes(environ: Mapping[str, str] | None = None) -> int:
                           f"{describe_size(DEFAULT_MAX_FILE_BYTES)}") from exc
 
 
-def too_large(limit: int, found: str, name: str) -> InputError:
-    """The refusal of a file over the size limit; ``found`` says what was measured.
+def too_large(limit: int, found: str, name: str | None = None) -> InputError:
+    """The refusal of a file over the size limit; ``found`` says what was measured (in file ``name``, unless
+    ``found`` names it).
 
     >>> print(too_large(10**9, "1.2 GB", "big.csv"))  # doctest: +NORMALIZE_WHITESPACE
     Expected a file of at most 1 GB (the limit; set EVALCORE_MAX_FILE_SIZE or --max-file-size to raise it),
     found 1.2 GB in 'big.csv'. Fix: keep only the rows and columns you need (or split the file), or raise the limit.
     """
     return input_error(f"a file of at most {describe_size(limit)} (the limit; set {FILE_SIZE_ENV} or "
-                       f"--max-file-size to raise it)", f"{found} in '{name}'",
+                       f"--max-file-size to raise it)", found if name is None else f"{found} in '{name}'",
                        "keep only the rows and columns you need (or split the file), or raise the limit")
 
 

@@ -1,10 +1,12 @@
 """Read a predictions file into validated :class:`Predictions`.
 
-CSV, TSV, ``.csv.gz`` and Parquet. The delimiter is sniffed (``,`` ``;`` tab ``|``),
-``;`` files may use decimal commas, UTF-8 with or without BOM, CRLF, quoted
-fields. Label columns are read as text, so ``007``, ``NA`` and ``None`` are labels.
-Every problem is an :class:`~evalcore.errors.InputError` naming the column, the
-first rows and the fix.
+CSV, TSV, ``.csv.gz`` and Parquet, at most ``max_bytes`` (``$EVALCORE_MAX_FILE_SIZE``, 1 GiB) after
+decompression (:mod:`evalcore.file_bytes`). The delimiter is sniffed (``,`` ``;`` tab ``|``), ``;`` files
+may use decimal commas; UTF-8 with or without BOM, UTF-16/UTF-32 with or without BOM, CRLF, quoted fields
+(line breaks inside, any length) (:mod:`evalcore.file_tables`). Label columns are read as text, so ``007``,
+``NA`` and ``None`` are labels. Every problem is an :class:`~evalcore.errors.InputError` naming the column,
+the first rows and the fix. Warnings about the data (scores outside [0, 1], a label found only among the
+predictions) are the evaluation report's; ``Predictions.warnings`` holds the file's (Parquet columns left out).
 
 Example:
     >>> p = read_predictions(b"y_true,score\\nyes,0.9\\nno,0.2\\n", name="p.csv")
