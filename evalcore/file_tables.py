@@ -156,7 +156,7 @@ def _arrow_csv(body: Buffer, names: list[str], sep: str, block: int, threads: bo
         pa.BufferReader(pa.py_buffer(body)),
         read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=threads),
         parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=handler),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
 
 

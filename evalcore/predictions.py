@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from evalcore.errors import input_error, preview, rows_text
 from evalcore.file_bytes import as_utf8, read_bounded
@@ -156,10 +158,32 @@ def parse_numbers(s: pd.Series, decimal_comma: bool = False) -> np.ndarray:
     """
     if s.dtype.kind == "f":
         return s.to_numpy(dtype=np.float64)
+    fast = _arrow_numbers(s, decimal_comma)
+    if fast is not None:
+        return fast
     text = s.astype("str").str.strip()
     if decimal_comma:
         text = text.str.replace(",", ".", regex=False)
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _arrow_numbers(s: pd.Series, decimal_comma: bool) -> np.ndarray | None:
+    """Every cell of an Arrow-backed text column parsed by Arrow, without a Python string per cell (a 1 GB file
+    took 3 GB more and 13 s through pandas); None when a cell is not a number (pandas then says which)."""
+    if not hasattr(s.array, "__arrow_array__"):
+        return None
+    try:
+        arr = s.array.__arrow_array__()
+        if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            return None
+        text = pc.utf8_trim_whitespace(arr)
+        if decimal_comma:
+            text = pc.replace_substring(text, ",", ".")
+        values = pc.cast(text, pa.float64())
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    out = values.to_numpy() if len(values) else np.empty(0, dtype=np.float64)
+    return out if out.flags.writeable else out.copy()  # Arrow's memory is read-only; callers may write
 
 
 def _refuse_nulls(frame: pd.DataFrame, col: str, expected: str) -> None:

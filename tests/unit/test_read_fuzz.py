@@ -455,3 +455,24 @@ def test_the_encoding_and_gzip_do_not_change_the_result(case):
         except InputError as exc:
             outcomes.append(("error", str(exc).replace("same.csv.gz", "same.csv")))
     assert all(o == outcomes[0] for o in outcomes), outcomes
+
+
+numbers = st.one_of(st.floats().map(repr), st.integers(-10**20, 10**20).map(str),
+                    st.floats(-1e6, 1e6).map(lambda x: f" {x:.4f} "), st.floats(0, 1).map(lambda x: f"{x:.3e}"),
+                    st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "+1", ".5", "1.", "-0", "1,5", "1e400",
+                                     "\u00a01\u2003", "١٢"]))
+
+
+@settings(FUZZ, max_examples=300)
+@given(st.one_of(st.lists(numbers, max_size=8), st.lists(cells, max_size=8)), st.booleans())
+def test_numbers_are_parsed_as_pandas_parses_them(texts, decimal_comma):
+    """The Arrow fast path of parse_numbers gives pandas' numbers (NaN where a cell is not a number)."""
+    import pandas as pd
+
+    from evalcore.predictions import parse_numbers
+    series = pd.Series(texts, dtype="str")
+    stripped = series.str.strip()
+    if decimal_comma:
+        stripped = stripped.str.replace(",", ".", regex=False)
+    expected = pd.to_numeric(pd.Series(stripped.tolist(), dtype=object), errors="coerce").to_numpy(np.float64)
+    np.testing.assert_array_equal(parse_numbers(series, decimal_comma), expected)
