@@ -86,7 +86,7 @@ def test_bad_upload_shows_message_not_traceback(page, tmp_path):
     page.goto(page.url_base)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     alert = page.get_by_test_id("stAlertContentError")
-    expect(alert).to_contain_text("rows 2")
+    expect(alert).to_contain_text("in row 2 ")
     assert "Traceback" not in page.inner_text("body")
 
 
