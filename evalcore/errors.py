@@ -11,6 +11,11 @@ Example:
 
 from __future__ import annotations
 
+import threading
+import warnings
+
+_LAZY = threading.Lock()
+
 
 class EvalcoreError(Exception):
     """Base class of every error evalcore raises on purpose."""
@@ -25,8 +30,58 @@ class StoreError(InputError):
     and what to do. Pages that do not need the store (Evaluate) keep working."""
 
 
-class UndefinedMetricWarning(UserWarning):
-    """A metric is ill-defined for this input and was replaced by a policy value."""
+class InputTypeError(InputError, TypeError):
+    """Bad input of a kind scikit-learn refuses with TypeError (labels given as bytes)."""
+
+
+class InputNotImplementedError(InputError, NotImplementedError):
+    """A combination of arguments scikit-learn refuses with NotImplementedError (ovo ROC AUC per class)."""
+
+
+def __getattr__(name: str):
+    """PEP 562: ``UndefinedMetricWarning`` is built on first use, so importing evalcore never imports scikit-learn
+    (~0.6 s). The metrics ask for it only when they warn."""
+    if name == "UndefinedMetricWarning":
+        with _LAZY:  # one class even when two threads warn first at once
+            if name not in globals():
+                globals()[name] = _undefined_metric_warning()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _undefined_metric_warning() -> type:
+    try:
+        from sklearn.exceptions import UndefinedMetricWarning as base
+    except ImportError:  # scikit-learn is a runtime requirement; without it no filter can name its class
+        base = UserWarning
+
+    class UndefinedMetricWarning(base):
+        """A metric is ill-defined for this input and was replaced by a policy value.
+
+        A subclass of scikit-learn's UndefinedMetricWarning, so filters written for scikit-learn apply.
+        """
+
+    UndefinedMetricWarning.__module__ = __name__
+    UndefinedMetricWarning.__qualname__ = "UndefinedMetricWarning"  # pickles as evalcore.errors.UndefinedMetricWarning
+    return UndefinedMetricWarning
+
+
+def warn_undefined_metric(message: str, stacklevel: int = 1) -> None:
+    """Warn with :class:`UndefinedMetricWarning`; ``stacklevel`` counts from the caller, as in warnings.warn.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     warn_undefined_metric("Recall is ill-defined")
+    >>> seen[0].category.__name__, str(seen[0].message)
+    ('UndefinedMetricWarning', 'Recall is ill-defined')
+    """
+    category = globals().get("UndefinedMetricWarning") or __getattr__("UndefinedMetricWarning")
+    warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "UndefinedMetricWarning"])
 
 
 def input_error(expected: str, found: str, fix: str) -> InputError:

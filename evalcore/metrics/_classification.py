@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from evalcore.errors import InputError, UndefinedMetricWarning
+from evalcore.errors import InputError, warn_undefined_metric
 from evalcore.metrics._validation import Targets, check_targets, label_positions, weighted_average
 
 AVERAGE_OPTIONS = (None, "micro", "macro", "weighted", "samples")
@@ -33,12 +33,13 @@ def confusion_counts(codes_true: np.ndarray, codes_pred: np.ndarray, n_classes: 
     """
     k = n_classes
     flat = codes_true.astype(np.int64) * k + codes_pred
+    if weight is not None and weight.dtype.kind in "biu":
+        # scikit-learn sums integer weights in int64, exactly and wrapping on overflow; bincount would use float64
+        cm = np.zeros(k * k, dtype=np.int64)
+        np.add.at(cm, flat, weight.astype(np.int64, copy=False))
+        return cm.reshape(k, k)
     cm = np.bincount(flat, weights=weight, minlength=k * k).reshape(k, k)
-    if weight is None:
-        return cm.astype(np.int64, copy=False)
-    if weight.dtype.kind in "iu":
-        return np.rint(cm).astype(np.int64)
-    return cm
+    return cm.astype(np.int64, copy=False) if weight is None else cm
 
 
 def _targets_cm(t: Targets) -> np.ndarray:
@@ -92,6 +93,9 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
             else:
                 cm = cm / cm.sum()
         cm = np.nan_to_num(cm)
+    if cm.shape == (1, 1):
+        warnings.warn("A single label was found in 'y_true' and 'y_pred'. For the confusion matrix to have the "
+                      "correct shape, use the 'labels' parameter to pass all known labels.", UserWarning, stacklevel=2)
     return cm
 
 
@@ -140,8 +144,10 @@ def _mcm_arrays(t: Targets, labels=None, samplewise: bool = False):
     def count(m):
         if t.weight is None:
             return np.count_nonzero(m, axis=axis)
-        if samplewise:
-            return np.count_nonzero(m, axis=1) * t.weight.astype(np.float64)
+        if samplewise:  # scikit-learn: a sparse matrix's row counts (its index dtype) times the weights, exactly
+            counts = np.count_nonzero(m, axis=1)
+            index = np.int32 if max(int(counts.sum()), *m.shape) < 2**31 else np.int64
+            return counts.astype(index) * t.weight
         return t.weight.astype(np.float64) @ (m != 0)
 
     tp, pred_sum, true_sum = count(both), count(yp), count(yt)
@@ -202,9 +208,8 @@ def prf_divide(numerator, denominator, metric: str, modifier: str, average, warn
     if zero_division == "warn" and metric in warn_for:
         axis0, axis1 = ("label", "sample") if average == "samples" else ("sample", "label")
         where = "due to" if result.shape[0] == 1 else f"in {axis1}s with"
-        warnings.warn(f"{metric.capitalize()} is ill-defined and being set to 0.0 {where} no {modifier} "
-                      f"{axis0}s. Use `zero_division` parameter to control this behavior.",
-                      UndefinedMetricWarning, stacklevel=3)
+        warn_undefined_metric(f"{metric.capitalize()} is ill-defined and being set to 0.0 {where} no {modifier} "
+                              f"{axis0}s. Use `zero_division` parameter to control this behavior.", stacklevel=3)
     return result
 
 
@@ -367,7 +372,10 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     >>> accuracy_score(["a", "b", "b"], ["a", "a", "b"])
     0.6666666666666666
     """
-    t = check_targets(y_true, y_pred, sample_weight)
+    return _accuracy(check_targets(y_true, y_pred, sample_weight), normalize)
+
+
+def _accuracy(t: Targets, normalize: bool) -> float:
     if t.y_type == "multilabel-indicator":
         correct = np.all((t.true != 0) == (t.pred != 0), axis=1)
     else:
@@ -376,12 +384,16 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
 
 
 def zero_one_loss(y_true, y_pred, *, normalize=True, sample_weight=None):
-    """Fraction (or count) of misclassified samples."""
-    score = accuracy_score(y_true, y_pred, normalize=normalize, sample_weight=sample_weight)
+    """Fraction (or count) of misclassified samples; the count is weighted, summed as scikit-learn sums it.
+
+    >>> zero_one_loss([1, 2, 3], [1, 0, 3]), zero_one_loss([1, 2, 3], [1, 0, 3], normalize=False)
+    (0.33333333333333337, 1.0)
+    """
+    t = check_targets(y_true, y_pred, sample_weight)
+    score = _accuracy(t, normalize)
     if normalize:
         return 1 - score
-    n = np.sum(sample_weight) if sample_weight is not None else len(np.asarray(y_true))
-    return float(n - score)
+    return (t.n_samples if t.weight is None else np.sum(t.weight)) - score
 
 
 def balanced_accuracy_from_cm(cm: np.ndarray, adjusted: bool = False) -> float:
@@ -444,8 +456,7 @@ def cohen_kappa_from_cm(confusion: np.ndarray, weights=None, replace_undefined_b
     sum1 = confusion.sum(axis=1)
     total = sum0.sum()
     if total == 0:
-        warnings.warn("`y2` contains no labels that are present in both `y1` and `labels`.",
-                      UndefinedMetricWarning, stacklevel=3)
+        warn_undefined_metric("`y2` contains no labels that are present in both `y1` and `labels`.", stacklevel=3)
         return replace_undefined_by
     expected = np.outer(sum0, sum1) / total
     if weights is None:
@@ -456,8 +467,7 @@ def cohen_kappa_from_cm(confusion: np.ndarray, weights=None, replace_undefined_b
         w_mat = np.abs(grid - grid.T) if weights == "linear" else (grid - grid.T) ** 2
     denominator = np.sum(w_mat * expected)
     if denominator == 0:
-        warnings.warn("`y1`, `y2` and `labels` have only one label in common.", UndefinedMetricWarning,
-                      stacklevel=3)
+        warn_undefined_metric("`y1`, `y2` and `labels` have only one label in common.", stacklevel=3)
         return replace_undefined_by
     return float(1 - np.sum(w_mat * confusion) / denominator)
 

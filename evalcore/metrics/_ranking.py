@@ -28,7 +28,7 @@ from itertools import combinations
 
 import numpy as np
 
-from evalcore.errors import InputError, UndefinedMetricWarning
+from evalcore.errors import InputError, InputNotImplementedError, warn_undefined_metric
 from evalcore.metrics._validation import (
     as_array,
     check_consistent_length,
@@ -259,8 +259,8 @@ def _rate(cumulative: np.ndarray, kind: str, which: str, warn: bool) -> np.ndarr
     """Cumulative counts as a rate; NaN (with scikit-learn's warning) when the class is absent."""
     if cumulative[-1] <= 0:
         if warn:
-            warnings.warn(f"No {kind} samples in y_true, {which} positive value should be meaningless",
-                          UndefinedMetricWarning, stacklevel=4)
+            warn_undefined_metric(f"No {kind} samples in y_true, {which} positive value should be meaningless",
+                                  stacklevel=4)
         return np.full(cumulative.shape, np.nan)
     return cumulative / cumulative[-1]
 
@@ -408,8 +408,8 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
 
 def _binary_roc_auc(is_pos, score, weight, max_fpr=None) -> float:
     if is_pos.all() or not is_pos.any():
-        warnings.warn("Only one class is present in y_true. ROC AUC score is not defined in that case.",
-                      UndefinedMetricWarning, stacklevel=4)
+        warn_undefined_metric("Only one class is present in y_true. ROC AUC score is not defined in that case.",
+                              stacklevel=4)
         return np.nan
     c = binary_counts(is_pos, score, weight)
     if max_fpr is None or max_fpr == 1:
@@ -486,8 +486,8 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     score = check_scores(y_score)
     check_consistent_length(yt, score, sample_weight)
     if y_type == "binary" and score.ndim == 1 and len(encode(yt, names=("y_true",)).classes) < 2:
-        warnings.warn("Only one class is present in y_true. ROC AUC score is not defined in that case.",
-                      UndefinedMetricWarning, stacklevel=2)
+        warn_undefined_metric("Only one class is present in y_true. ROC AUC score is not defined in that case.",
+                              stacklevel=2)
         return np.nan
     weight = check_sample_weight(sample_weight, len(yt))
     if y_type == "multiclass" or (y_type == "binary" and score.ndim == 2 and score.shape[1] > 2):
@@ -524,8 +524,8 @@ def _multiclass_roc_auc(yt, score, labels, multi_class, average, weight):
     if multi_class not in ("ovo", "ovr"):
         raise InputError(f"Expected multi_class 'ovr' or 'ovo', found {multi_class!r}. Fix: pick one of those.")
     if average is None and multi_class == "ovo":
-        raise InputError("Expected an average for multi_class='ovo', found average=None. "
-                         "Fix: use average='macro' or 'weighted'.")
+        raise InputNotImplementedError("Expected an average for multi_class='ovo', found average=None. "
+                                       "Fix: use average='macro' or 'weighted'.")
     enc_true = encode(yt, names=("y_true",))
     if labels is not None:
         labels = np.asarray(labels).ravel()
@@ -563,8 +563,8 @@ def _multiclass_roc_auc(yt, score, labels, multi_class, average, weight):
     counts = per_class_counts(codes, score, range(k), weight)
     aucs = np.array([auc_from_counts(c) for c in counts])
     if np.isnan(aucs).any():
-        warnings.warn("Only one class is present in y_true. ROC AUC score is not defined in that case.",
-                      UndefinedMetricWarning, stacklevel=3)
+        warn_undefined_metric("Only one class is present in y_true. ROC AUC score is not defined in that case.",
+                              stacklevel=3)
     if average == "weighted":
         support = np.array([c.n_pos for c in counts])
         return _average_scores(aucs, average, support)
@@ -599,7 +599,7 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sa
     weight = check_sample_weight(sample_weight, len(yt))
 
     def ap(is_pos, s, w):
-        return average_precision_from_counts(binary_counts(is_pos, s, w))
+        return _warned_average_precision(binary_counts(is_pos, s, w))
 
     if y_type == "binary":
         enc = encode(yt, names=("y_true",))
@@ -634,12 +634,20 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sa
             onehot[np.arange(len(yt)), enc.codes[0]] = 1
             return _columns_metric(ap, onehot, score, average, weight)
         counts = per_class_counts(enc.codes[0], score, range(k), weight)
-        aps = np.array([average_precision_from_counts(c) for c in counts])
+        aps = np.array([_warned_average_precision(c) for c in counts])
         if average == "weighted":
             return _average_scores(aps, average, np.array([c.n_pos for c in counts]))
         return _average_scores(aps, average)
     raise InputError(f"Expected binary, multiclass or multilabel y_true, found {y_type}. "
                      f"Fix: average precision needs class labels.")
+
+
+def _warned_average_precision(c: CurveCounts) -> float:
+    """Average precision with the warning scikit-learn's precision-recall curve gives when there is no positive."""
+    if c.n_pos == 0:
+        warnings.warn("No positive class found in y_true, recall is set to one for all thresholds.", UserWarning,
+                      stacklevel=4)
+    return average_precision_from_counts(c)
 
 
 def top_k_accuracy_score(y_true, y_score, *, k=2, normalize=True, sample_weight=None, labels=None):
@@ -684,8 +692,8 @@ def top_k_accuracy_score(y_true, y_score, *, k=2, normalize=True, sample_weight=
                              "Fix: add them to labels.")
         codes = pos[enc.codes[0]]
     if k >= n_score_classes:
-        warnings.warn(f"'k' ({k}) greater than or equal to 'n_classes' ({n_score_classes}) will result in a "
-                      f"perfect score and is therefore meaningless.", UndefinedMetricWarning, stacklevel=2)
+        warn_undefined_metric(f"'k' ({k}) greater than or equal to 'n_classes' ({n_score_classes}) will result in a "
+                              f"perfect score and is therefore meaningless.", stacklevel=2)
     if y_type == "binary":
         if k == 1:
             threshold = 0.5 if score.min() >= 0 and score.max() <= 1 else 0

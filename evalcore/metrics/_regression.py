@@ -9,11 +9,10 @@ Example:
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
-from evalcore.errors import InputError, UndefinedMetricWarning
+from evalcore.errors import InputError, warn_undefined_metric
 from evalcore.metrics._validation import _dense, check_consistent_length, check_sample_weight, weighted_average
 
 MULTIOUTPUT = ("raw_values", "uniform_average", "variance_weighted")
@@ -100,8 +99,7 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     """Coefficient of determination R²."""
     yt, yp, w, mo = _check(y_true, y_pred, sample_weight, multioutput)
     if len(yp) < 2:
-        warnings.warn("R^2 score is not well-defined with less than two samples.", UndefinedMetricWarning,
-                      stacklevel=2)
+        warn_undefined_metric("R^2 score is not well-defined with less than two samples.", stacklevel=2)
         return float("nan")
     weight = w[:, None] if w is not None else 1.0
     numerator = np.sum(weight * (yt - yp) ** 2, axis=0)

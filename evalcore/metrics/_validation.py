@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evalcore.errors import InputError, preview
+from evalcore.errors import InputError, InputTypeError, preview
 
 CLASSIFICATION_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
@@ -92,6 +92,9 @@ def type_of_target(y, name: str = "y") -> str:
         arr = arr[:, 0]
     if arr.size == 0:
         raise InputError(f"Expected at least one sample in {name}, found an empty array. Fix: pass a non-empty array.")
+    if arr.ndim == 1 and isinstance(arr[0], bytes):  # scikit-learn refuses bytes labels with a TypeError
+        raise InputTypeError(f"Expected labels as text or numbers in {name}, found bytes ({arr[0]!r}). "
+                             f"Fix: decode them, for example with .astype(str).")
     if arr.dtype == object:
         first = arr.flat[0]
         if not isinstance(first, str):
@@ -168,7 +171,10 @@ def check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
     if w.ndim != 1:
         raise InputError(f"Expected sample_weight to be 1-D, found shape {w.shape}. Fix: pass one weight per sample.")
     if len(w) != n:
-        raise InputError(f"Expected {n} sample weights (one per sample), found {len(w)}. Fix: pass one weight per sample.")
+        raise InputError(f"Expected {n} sample weights (one per sample), found {len(w)}. "
+                         f"Fix: pass one weight per sample.")
+    if w.dtype.kind == "c":
+        raise InputError("Expected real sample weights, found complex numbers. Fix: pass real weights.")
     if w.dtype.kind not in "biuf":
         try:
             w = w.astype(np.float64)
