@@ -23,7 +23,7 @@ each failing test under a profiler), such as scikit-learn's ``check_scoring`` te
 apart by their ``__module__``; those are listed by name in the summary.
 
 The counts (collected, passed on scikit-learn, passed on evalcore, wording-only differences) are shown as a
-warning in the test summary. The module takes about a minute (two runs of ~25 s).
+warning in the test summary. The module takes 45-70 s (two runs of ~20 s, more on a busy machine).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def run_suite(folder: Path, name: str, *extra: str) -> dict:
     """Run the copied tests; return the plugin's JSON record."""
     results = folder / f"{name}.json"
     proc = pytest_in(folder, f"--evalcore-results={results}", *extra)
-    if not results.exists():
-        raise AssertionError(f"the {name} run wrote no results (exit {proc.returncode}):\n"
+    if proc.returncode not in (0, 1) or not results.exists():  # 1: some tests failed; else the run itself broke
+        raise AssertionError(f"the {name} run did not complete (pytest exit {proc.returncode}):\n"
                              f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return json.loads(results.read_text())
 
@@ -92,16 +92,19 @@ class Verdict:
     sklearn_failures: dict[str, str]
 
     def summary(self) -> str:
-        both = len(self.on_sklearn & self.on_evalcore)
-        text = (f"scikit-learn {sklearn.__version__} metric tests: {self.collected} collected, "
-                f"{len(self.on_sklearn)} pass on scikit-learn, {both} of them pass on evalcore "
-                f"({len(self.on_evalcore)} pass on evalcore in all), {len(self.wording_only)} of those differ "
-                f"only in message wording; {len(self.evalcore_failures)} fail on evalcore")
+        def tests(n: int) -> str:
+            return f"{n} test" + ("" if n == 1 else "s")
+
+        both = self.on_sklearn & self.on_evalcore
+        text = (f"scikit-learn {sklearn.__version__} metric tests: {tests(self.collected)} collected; "
+                f"{len(self.on_sklearn)} pass on scikit-learn, {len(both)} of them on evalcore "
+                f"({len(self.wording_only)} with message wording differences only; {len(self.on_evalcore)} pass on "
+                f"evalcore in all); {tests(len(self.evalcore_failures))} failing on evalcore")
         if self.not_evalcore_code:
-            text += (f"; {len(self.not_evalcore_code)} fail without running any evalcore code (not evalcore's "
-                     f"behaviour): {', '.join(sorted(self.not_evalcore_code))}")
+            text += (f"; {tests(len(self.not_evalcore_code))} failing without running any evalcore code (not "
+                     f"evalcore's behaviour): {', '.join(sorted(self.not_evalcore_code))}")
         if self.sklearn_failures:
-            text += f"; {len(self.sklearn_failures)} fail on scikit-learn itself"
+            text += f"; {tests(len(self.sklearn_failures))} failing on scikit-learn itself"
         return text
 
 
@@ -177,7 +180,6 @@ def test_the_swap_check_refuses_a_module_that_kept_a_scikit_learn_function(tmp_p
     assert proc.returncode != 0
     assert "the swap did not take effect: test_kept.accuracy_score is sklearn.metrics._classification" in \
         proc.stdout + proc.stderr
-    assert pytest_in(tmp_path).returncode == 0  # unswapped, the module is scikit-learn's as expected
 
 
 def test_both_runs_collected_the_same_tests(runs):
