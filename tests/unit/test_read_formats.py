@@ -196,3 +196,40 @@ def test_parquet_text_that_is_not_utf8_is_named():
                        use_dictionary=use_dictionary)
         message = _refusal(buf.getvalue(), "u.parquet")
         assert "UTF-8 text in column 'site'" in message and "in row 2." in message, message
+
+
+def _pq_with(table: pa.Table, **options) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf, **options)
+    return buf.getvalue()
+
+
+def _read_under_limits(data: bytes, name: str) -> list[pd.DataFrame]:
+    """Frames read under limits from the file's size to 1 GB: limits below the decoded size's bound make the
+    reader count decoded batches; refusals must be for the size, never 'damaged'."""
+    frames = []
+    for limit in [len(data) * 2**k for k in range(8)] + [10**9]:
+        try:
+            frames.append(load_frame(data, name, max_bytes=limit)[0])
+        except InputError as exc:
+            assert "expands to more than" in str(exc), str(exc)
+    return frames
+
+
+@pytest.mark.parametrize("encoding", ["DELTA_BYTE_ARRAY", "DELTA_LENGTH_BYTE_ARRAY", "PLAIN"])
+def test_parquet_text_in_every_encoding_is_read_whether_counted_or_not(encoding):
+    """Found by the fuzzer: Arrow cannot read delta-encoded text as a dictionary (the counted read did)."""
+    n = 5_000
+    table = pa.table({"y_true": pa.array(["a", "b"] * (n // 2)), "note": pa.array(["xy", "z"] * (n // 2))})
+    data = _pq_with(table, use_dictionary=False, column_encoding={"y_true": "PLAIN", "note": encoding})
+    frames = _read_under_limits(data, "d.parquet")
+    assert len(frames) >= 2 and all(f["note"].tolist() == ["xy", "z"] * (n // 2) for f in frames)
+
+
+def test_an_all_null_dictionary_column_is_read_whether_counted_or_not():
+    """Found by the fuzzer: an empty dictionary made the counted read fail as 'damaged'."""
+    n = 5_000
+    data = _pq_with(pa.table({"y_true": pa.array(["a", "b"] * (n // 2)),
+                              "note": pa.array([None] * n, pa.string()).dictionary_encode()}))
+    frames = _read_under_limits(data, "n.parquet")
+    assert len(frames) >= 2 and all(f["note"].isna().all() and len(f) == n for f in frames)
