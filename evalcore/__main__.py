@@ -26,7 +26,7 @@ from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
 
 
-def _table(report) -> str:
+def _table(report, file_warnings: tuple[str, ...] = ()) -> str:
     pct = int(round(report.confidence * 100))
     lines = [f"{report.n_rows:,} rows, task {report.task}"
              + (f", positive class '{report.pos_label}'" if report.pos_label is not None else "")
@@ -39,7 +39,7 @@ def _table(report) -> str:
         for c in report.per_class:
             lines.append(f"{c.label[:20]:<20}{c.precision.value:>10.4f}{c.recall.value:>10.4f}{c.f1.value:>10.4f}"
                          f"{c.support:>10,}")
-    for w in report.warnings:
+    for w in (*report.warnings, *file_warnings):
         lines.append(f"warning: {w}")
     return "\n".join(lines)
 
@@ -163,7 +163,12 @@ def _evaluate(args) -> int:
     if threshold is None and prepared.has_threshold:
         threshold = 0.5
     report = prepared.report(threshold)
-    print(report_to_json(report) if args.json else _table(report))
+    if args.json:
+        for w in predictions.warnings:  # the JSON stays one document; the file's warnings go to stderr
+            print(f"warning: {w}", file=sys.stderr)
+        print(report_to_json(report))
+    else:
+        print(_table(report, predictions.warnings))
     return 0
 
 

@@ -309,7 +309,7 @@ def regression_panels(prepared, report: EvaluationReport, source_name: str) -> N
 
 
 def classification_panels(predictions: Predictions, prepared: Prepared, report: EvaluationReport) -> None:
-    tabs = tuple(t for t in CLASSIFICATION_TABS if t != "Calibration" or report.calibration)  # needs probabilities
+    tabs = tuple(t for t in CLASSIFICATION_TABS if t != "Calibration" or report.has_calibration)
     label, tab = _open_tab(tabs)
     if tab is None:
         return

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from evalcore.errors import InputError
+from evalcore.errors import InputError, rows_text
 from evalcore.metrics._validation import (
     as_array,
     check_consistent_length,
@@ -32,12 +32,12 @@ from evalcore.metrics._validation import (
 def _check_range(p: np.ndarray) -> None:
     if p.max() > 1:
         rows = np.flatnonzero((p > 1) if p.ndim == 1 else (p > 1).any(axis=1))
-        raise InputError(f"Expected probabilities in [0, 1], found values above 1 (max {p.max():g}) in rows "
-                         f"{rows[:5].tolist()}. Fix: pass probabilities, not raw scores or percentages.")
+        raise InputError(f"Expected probabilities in [0, 1], found values above 1 (max {p.max():g}) in "
+                         f"{rows_text(rows + 1)}. Fix: pass probabilities, not raw scores or percentages.")
     if p.min() < 0:
         rows = np.flatnonzero((p < 0) if p.ndim == 1 else (p < 0).any(axis=1))
-        raise InputError(f"Expected probabilities in [0, 1], found values below 0 (min {p.min():g}) in rows "
-                         f"{rows[:5].tolist()}. Fix: pass probabilities (apply a sigmoid or softmax).")
+        raise InputError(f"Expected probabilities in [0, 1], found values below 0 (min {p.min():g}) in "
+                         f"{rows_text(rows + 1)}. Fix: pass probabilities (apply a sigmoid or softmax).")
 
 
 def _float_proba(y_proba) -> np.ndarray:

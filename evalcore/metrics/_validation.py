@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evalcore.errors import InputError, InputTypeError, preview
+from evalcore.errors import InputError, InputTypeError, rows_text
 
 CLASSIFICATION_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
@@ -54,7 +54,7 @@ def encode_series(*series: pd.Series) -> Encoded:
     codes, uniques = pd.factorize(joined, sort=True)
     if (codes < 0).any():
         rows = np.flatnonzero(codes < 0)
-        raise InputError(f"Expected a label in every row, found missing values in rows {preview(rows)}. "
+        raise InputError(f"Expected a label in every row, found missing values in {rows_text(rows + 1)}. "
                          f"Fix: fill or drop those rows.")
     codes = codes.astype(np.int32)
     out, start = [], 0
@@ -124,8 +124,8 @@ def type_of_target(y, name: str = "y") -> str:
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             rows = np.flatnonzero(~np.isfinite(arr))
-            raise InputError(f"Expected a finite label in every row of {name}, found NaN or infinity in rows "
-                             f"{preview(rows)}. Fix: fill or drop those rows.")
+            raise InputError(f"Expected a finite label in every row of {name}, found NaN or infinity in "
+                             f"{rows_text(rows + 1)}. Fix: fill or drop those rows.")
         if not _is_integral(arr):
             return "continuous"
     if arr.dtype.kind == "c":
@@ -202,8 +202,8 @@ def _check_label_values(arr: np.ndarray, name: str) -> None:
     if arr.dtype == object:
         missing = pd.isna(arr)
         if missing.any():
-            raise InputError(f"Expected a label in every row of {name}, found missing values in rows "
-                             f"{preview(np.flatnonzero(missing))}. Fix: fill or drop those rows.")
+            raise InputError(f"Expected a label in every row of {name}, found missing values in "
+                             f"{rows_text(np.flatnonzero(missing) + 1)}. Fix: fill or drop those rows.")
 
 
 def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
@@ -256,7 +256,7 @@ def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
                          f"Fix: use the same label type throughout, for example all text.") from exc
     if (codes < 0).any():
         rows = np.flatnonzero(codes < 0)
-        raise InputError(f"Expected a label in every row, found missing values in rows {preview(rows)}. "
+        raise InputError(f"Expected a label in every row, found missing values in {rows_text(rows + 1)}. "
                          f"Fix: fill or drop those rows.")
     classes = np.asarray(uniques)
     if classes.dtype == object:
@@ -374,7 +374,7 @@ def check_scores(y_score, name: str = "y_score") -> np.ndarray:
         finite = np.isfinite(arr)
         if not finite.all():
             rows = np.flatnonzero(~finite if finite.ndim == 1 else ~finite.all(axis=1))
-            raise InputError(f"Expected finite numbers in {name}, found NaN or infinity in rows {preview(rows)}. "
+            raise InputError(f"Expected finite numbers in {name}, found NaN or infinity in {rows_text(rows + 1)}. "
                              f"Fix: fill or drop those rows.")
     return arr
 

@@ -537,7 +537,7 @@ def _numeric(arr: np.ndarray, name: str) -> np.ndarray:
     arr = arr.astype(np.float64, copy=False)
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
-        raise input_error(f"a finite number in every row of {name}", f"NaN or infinity in rows {preview(bad + 1)}",
+        raise input_error(f"a finite number in every row of {name}", f"NaN or infinity in {rows_text(bad + 1)}",
                           "fill or drop those rows")
     return arr
 
