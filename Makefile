@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test bench bench-train bench-runs clean
+.PHONY: run test bench bench-train bench-runs bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-train: $(VENV)/.dev
 
 bench-runs: $(VENV)/.dev
 	$(BIN)/python -m bench.runs_speed
+
+bench-limits: $(VENV)/.dev
+	$(BIN)/python -m bench.read_limits | tee docs/bench-read-limits.txt
 
 clean:
 	rm -rf $(VENV) .evalcore .pytest_cache .hypothesis
