@@ -86,7 +86,7 @@ def with_bad_rows(folder: Path) -> RunStore:
         odd = {**good, "dropout": 5, "l2": [1], "learning_rate": "fast", "ablation": {"group": 3}}
         cur = con.execute("INSERT INTO runs (name, kind, status, config, created, summary) VALUES "
                           "('odd settings', 'train', 'finished', ?, 1.7e9, ?)",
-                          (json.dumps(odd), json.dumps({"test_accuracy": "high", "fit_seconds": "slow"})))
+                          (json.dumps(odd), json.dumps({"test_accuracy": "high", "fit_seconds": "slow", "accuracy": 10**400})))
         con.execute("INSERT INTO points (run_id, key, step, epoch, value, wall) VALUES (?, 'epoch/loss', 'x', 0, "
                     "'abc', 0)", (cur.lastrowid,))
         cur = con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES "

@@ -36,7 +36,9 @@ MAX_EPOCH = 10**9
 _TIME = {"type": ["number", "null"], "minimum": 0, "maximum": MAX_TIME,
          "x-expected": "a time in seconds since 1970 (or null)"}
 _TEXT = {"type": "string", "maxLength": limits.IMPORT_TEXT_CHARS}
-_SCALAR = {"type": ["number", "boolean", "null"]}
+_FLOAT_MAX = 1.7976931348623157e308
+_SCALAR = {"anyOf": [{"type": ["boolean", "null"]},   # a number a float can hold (JSON allows 10**400)
+                     {"type": "number", "minimum": -_FLOAT_MAX, "maximum": _FLOAT_MAX}]}
 _VALUE = {"anyOf": [_SCALAR, _TEXT,
                     {"type": "array", "maxItems": limits.IMPORT_LIST_ITEMS, "items": {"anyOf": [_SCALAR, _TEXT]}}],
           "x-expected": f"a number, true/false, null, text of at most {limits.IMPORT_TEXT_CHARS:,} characters, "
@@ -105,10 +107,11 @@ SCHEMA = {
             "properties": {
                 "file": {"type": "string", "maxLength": 4096},
                 "task": {"enum": ["binary", "multiclass", "regression"]},
-                "rows": {"type": "integer", "minimum": 0},
+                "rows": {"type": "integer", "minimum": 0, "maximum": 2**62},
                 "classes": {"type": "array", "maxItems": limits.IMPORT_LIST_ITEMS, "items": _TEXT},
                 "positive_class": {"type": ["string", "null"], "maxLength": limits.IMPORT_TEXT_CHARS},
-                "threshold": {"type": ["number", "null"]},
+                "threshold": {"anyOf": [{"type": "null"}, {"type": "number", "minimum": -_FLOAT_MAX,
+                                                                "maximum": _FLOAT_MAX}]},
                 "prediction_rule": {"type": ["string", "null"], "maxLength": limits.IMPORT_TEXT_CHARS},
             },
         },
@@ -190,7 +193,7 @@ def _column(items: list, where: str, *, whole: bool = False, nulls: bool = False
         arr = np.zeros(0, dtype=object)
     if arr.dtype.kind not in "iuf" or arr.ndim != 1 or any(type(v) is bool for v in items):  # true reads as 1.0
         for i, v in enumerate(items):
-            if not (_is_number(v) or (nulls and v is None)):
+            if not ((_is_number(v) and abs(v) <= _FLOAT_MAX) or (nulls and v is None)):
                 raise input_error(f"numbers{' or null' if nulls else ''} in {where}",
                                   f"{short(v)} at point {i + 1}", _FIX)
         arr = np.array([math.nan if v is None else float(v) for v in items], dtype=np.float64)

@@ -64,11 +64,10 @@ class Run:
 def is_time(value) -> bool:
     """A number of seconds since 1970 that a clock can show.
 
-    >>> is_time(1.7e9), is_time(1e308), is_time(float("inf")), is_time("1.7e9"), is_time(True)
-    (True, False, False, False, False)
+    >>> is_time(1.7e9), is_time(1e308), is_time(float("nan")), is_time("1.7e9"), is_time(True), is_time(10**400)
+    (True, False, False, False, False, False)
     """
-    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            and 0 <= value <= MAX_TIME)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= MAX_TIME  # NaN: False
 
 
 def short(value, limit: int = 40) -> str:
@@ -156,14 +155,19 @@ def _kind_of(value) -> str:
 
 
 def number(value) -> float:
-    """A summary or setting value as a float for tables and charts: NaN unless it is a finite number.
+    """A stored value as a float for tables and charts: NaN unless it is a finite number (a damaged row may hold
+    text, a bool, or an integer too large for a float).
 
-    >>> number(0.5), number("0.5"), number(None), number(True), number(1e400)
-    (0.5, nan, nan, nan, nan)
+    >>> number(0.5), number("0.5"), number(None), number(True), number(1e400), number(10**400)
+    (0.5, nan, nan, nan, nan, nan)
     """
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return float("nan")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return float("nan")
+    try:
+        value = float(value)
+    except OverflowError:
+        return float("nan")
+    return value if math.isfinite(value) else float("nan")
 
 
 def group(config: dict, name: str) -> dict:

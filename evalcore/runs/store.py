@@ -36,6 +36,7 @@ from evalcore.runs.rows import (  # noqa: F401  (re-exported: the store's vocabu
     STOPPED,
     Run,
     decode_run,
+    number,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -401,7 +402,7 @@ class RunStore:
         try:
             data = np.array([r[1:] for r in rows], dtype=np.float64)
         except (TypeError, ValueError):  # text in a numeric column: that cell reads as NaN
-            data = np.array([[_nan_unless_number(v) for v in r[1:]] for r in rows], dtype=np.float64)
+            data = np.array([[number(v) for v in r[1:]] for r in rows], dtype=np.float64)
         start = 0
         for i in range(1, len(rows) + 1):
             if i == len(rows) or names[i] != names[start]:
@@ -487,7 +488,7 @@ class RunStore:
                 f"(SELECT q.value FROM points q WHERE q.run_id = p.run_id AND q.key = p.key "
                 f" ORDER BY q.step DESC LIMIT 1) "
                 f"FROM points p WHERE p.key IN ({marks}) GROUP BY p.run_id, p.key", tuple(keys)).fetchall()
-        return {(r[0], r[1]): (_nan_unless_number(r[2]), _nan_unless_number(r[3]), _nan_unless_number(r[5]),
+        return {(r[0], r[1]): (number(r[2]), number(r[3]), number(r[5]),
                                int(r[4])) for r in rows}
 
     def run_folder(self, run_id: int) -> Path:
@@ -517,12 +518,6 @@ def clean_tags(tags) -> list[str]:
     """
     clean = sorted({" ".join(str(t).split())[:limits.RUN_TAG_CHARS] for t in tags} - {""})
     return clean[:limits.RUN_TAGS]
-
-
-def _nan_unless_number(value) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return float("nan")
 
 
 def _finite_or_none(value: float) -> float | None:

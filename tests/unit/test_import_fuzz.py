@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def _paths(value, prefix=()) -> list[tuple]:
 
 PATHS = [p for p in _paths(BASE) if p]
 leaves = st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=True),
-                   st.sampled_from([math.inf, -math.inf, 1e308, -1.0, 0, 2**53 + 1]),
+                   st.sampled_from([math.inf, -math.inf, 1e308, -1.0, 0, 2**53 + 1, 10**400, -(10**400)]),
                    st.text(max_size=30), st.sampled_from(["x" * 300, "![i](http://h/x.png) <b>", "yesterday"]))
 values = st.recursive(leaves, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                       st.dictionaries(st.text(max_size=8), inner, max_size=4)),
@@ -88,6 +89,9 @@ def test_any_edit_is_imported_cleanly_or_refused_without_a_trace(edits):
     runs = [store.run(i) for i in ids]
     assert all(not r.problems for r in runs), [r.problems for r in runs]
     table = runs_table(store)
+    from evalcore.__main__ import main  # the CLI's listing reads every field too
+    os.environ["EVALCORE_HOME"] = str(store.folder)  # restored by the test's own home fixture
+    assert main(["runs"]) == 0
     config_diff(runs)
     settings_and_results([r for r in runs if r.kind == "train"], table)
     export_runs_csv(store, ids)

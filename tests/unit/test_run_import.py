@@ -49,6 +49,7 @@ POISON = {  # field edits of the second run, each of which imported cleanly befo
     "name 10 MB": ("name", "x" * 10_000_000, "name"),
     "note too long": ("note", "n" * (limits.RUN_NOTE_CHARS + 1), "note"),
     "too many tags": ("tags", [f"t{i}" for i in range(limits.RUN_TAGS + 1)], "tags"),
+    "a number no float holds": ("summary", {"test_accuracy": 10**400}, "summary.test_accuracy"),
 }
 
 
@@ -78,6 +79,7 @@ SERIES_POISON = {
     "a value of 'abc'": (lambda s: s["value"].__setitem__(2, "abc"), "value"),
     "a value of true": (lambda s: s["value"].__setitem__(2, True), "value"),
     "a wall of Infinity": (lambda s: s["wall"].__setitem__(0, float("inf")), "wall"),
+    "a value no float holds": (lambda s: s["value"].__setitem__(0, 10**400), "value"),
     "lists of different lengths": (lambda s: s["value"].append(1.0), "same length"),
 }
 
