@@ -27,8 +27,7 @@ def _damage(folder: str) -> str | None:
     problems = store.quick_check()
     if not problems:
         return None
-    import sqlite3
-    return str(store_error(sqlite3.DatabaseError("database disk image is malformed"), store.path))
+    return str(store_error(None, store.path))
 
 
 def warn_if_damaged() -> None:

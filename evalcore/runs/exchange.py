@@ -23,7 +23,8 @@ import pandas as pd
 
 from evalcore.export import frame_to_csv
 from evalcore.runs.compare import flatten
-from evalcore.runs.export_format import FORMAT, VERSION, finite, parse_export
+from evalcore.runs.export_format import FORMAT, VERSION, parse_export
+from evalcore.runs.rows import json_safe
 from evalcore.runs.store import Point, RunStore  # noqa: F401  (Point: the doctest)
 
 
@@ -35,7 +36,7 @@ def export_json(store: RunStore, run_ids: list[int]) -> str:
         series = {key: {"step": s.steps.tolist(), "epoch": s.epochs.tolist(),
                         "value": [None if not np.isfinite(v) else float(v) for v in s.values],
                         "wall": s.walls.tolist()} for key, s in store.series(run_id).items()}
-        runs.append(finite({"id": r.id, "name": r.name, "kind": r.kind, "status": r.status, "config": r.config,
+        runs.append(json_safe({"id": r.id, "name": r.name, "kind": r.kind, "status": r.status, "config": r.config,
                             "created": r.created, "started": r.started, "ended": r.ended, "error": r.error,
                             "summary": r.summary, "tags": list(r.tags), "note": r.note, "series": series}))
     return json.dumps({"format": FORMAT, "version": VERSION, "runs": runs}, indent=1, allow_nan=False)

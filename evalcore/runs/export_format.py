@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator
 from evalcore import limits
 from evalcore.errors import InputError, input_error
 from evalcore.limits import describe_size
-from evalcore.runs.rows import ACTIVE, KINDS, LOST, MAX_TIME, STATUSES, short
+from evalcore.runs.rows import ACTIVE, KINDS, LOST, MAX_TIME, STATUSES, json_safe, short
 from evalcore.runs.store import RunRecord, Series
 
 FORMAT = "evalcore-runs"
@@ -162,12 +162,12 @@ def _record(number: int, run: dict) -> RunRecord:
     ended = run.get("status") not in ACTIVE and run.get("status") is not None
     created = run.get("created")
     return RunRecord(
-        name=" ".join(str(run.get("name") or f"imported run {number}").split()), kind=run["kind"],
-        status=run["status"] if ended else LOST, config=finite(config),
+        name=run.get("name") or f"imported run {number}", kind=run["kind"],
+        status=run["status"] if ended else LOST, config=json_safe(config),
         created=float(created) if created is not None else time.time(),
         started=_time_or_none(run.get("started")), ended=_time_or_none(run.get("ended")),
         error=run.get("error") if ended else "Imported while it was still running.",
-        summary=finite(run.get("summary") or {}), tags=tuple(run.get("tags") or ()), note=run.get("note") or "",
+        summary=json_safe(run.get("summary") or {}), tags=tuple(run.get("tags") or ()), note=run.get("note") or "",
         series=series)
 
 
@@ -222,24 +222,14 @@ def _time_or_none(value) -> float | None:
     return None if value is None else float(value)
 
 
-def finite(value):
-    """JSON-safe settings and summaries: NaN and infinity become null (JSON has no NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [finite(v) for v in value]
-    return value
-
-
 def _run_label(number: int, run) -> str:
     name = run.get("name") if isinstance(run, dict) else None
     return f"run {number} ({short(name)})" if isinstance(name, str) and name else f"run {number} (unnamed)"
 
 
 def _error_order(error) -> tuple:
-    return tuple(str(p) for p in error.absolute_path)
+    """The first problem in the file's order: run 2's before run 10's."""
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in error.absolute_path)
 
 
 def _schema_message(error, data: dict) -> InputError:

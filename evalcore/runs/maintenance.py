@@ -30,8 +30,8 @@ from evalcore.errors import input_error
 import numpy as np
 
 from evalcore.errors import StoreError  # noqa: F401  (what every failure here raises)
-from evalcore.runs.rows import ENDED, KINDS, LOST, decode_run
-from evalcore.runs.store import SCHEMA_VERSION, RunRecord, RunStore, Series, store_error
+from evalcore.runs.rows import ENDED, KINDS, LOST, decode_run, number
+from evalcore.runs.store import SCHEMA_VERSION, RunRecord, RunStore, Series, diagnose, process_alive, store_error
 
 STORE_FILE = "runs.sqlite"
 
@@ -162,36 +162,65 @@ class Recovery:
     points: int
     unreadable_runs: list[int]
     unreadable_series: list[int]
+    reset_fields: dict[int, tuple[str, ...]]
     damaged_copy: Path
 
     def lines(self) -> list[str]:
         out = [f"recovered {self.runs:,} run(s) and {self.points:,} point(s) into a new store",
                f"the damaged store is kept as {self.damaged_copy}"]
         if self.unreadable_runs:
-            out.append(f"runs that could not be read: {', '.join(f'#{i}' for i in self.unreadable_runs)}")
+            out.append(f"runs that could not be read: {_ids(self.unreadable_runs)}")
         if self.unreadable_series:
-            out.append("runs whose points could not all be read (kept without them): "
-                       + ", ".join(f"#{i}" for i in self.unreadable_series))
+            out.append(f"runs whose points could not all be read (kept without them): {_ids(self.unreadable_series)}")
+        for run_id, problems in sorted(self.reset_fields.items())[:20]:
+            out.append(f"run #{run_id}: fields that could not be read were reset ({'; '.join(problems)})")
+        if len(self.reset_fields) > 20:
+            out.append(f"… and {len(self.reset_fields) - 20} more runs with reset fields")
         return out
+
+
+def _ids(ids: list[int], limit: int = 20) -> str:
+    """
+    >>> _ids([3, 4, 9]), _ids(list(range(1, 100)), limit=3)
+    ('#3, #4, #9', '#1, #2, #3 (and 96 more)')
+    """
+    shown = ", ".join(f"#{i}" for i in ids[:limit])
+    return shown + (f" (and {len(ids) - limit:,} more)" if len(ids) > limit else "")
 
 
 def recover(folder: str | os.PathLike) -> Recovery:
     """Rebuild the store at ``folder`` from every readable row, keeping run ids; the damaged file is kept as
-    ``runs.damaged-<time>.sqlite``. Stop training runs first: their later points would go to the old file."""
+    ``runs.damaged-<time>.sqlite``. Refused while a run's worker is alive (its later points would go to the old
+    file), for a store from a newer evalcore, and for a file with nothing readable in it."""
     path = store_path(folder)
     if not path.exists():
         raise input_error(f"a run store at {path}", "no such file", "check EVALCORE_HOME")
+    with open(path, "rb") as f:
+        if not f.read(16).startswith(b"SQLite format 3"):
+            raise input_error(f"a SQLite run store at {path}", "a file that is not a SQLite database (nothing in "
+                              "it can be recovered)", "restore a backup, or move the file away to start an empty "
+                              "store")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     damaged = path.with_name(f"runs.damaged-{stamp}.sqlite")
     fresh = path.with_name(f"runs.recovering-{stamp}.sqlite")
+    reading = fresh.with_suffix(".reading")
     try:
         for suffix in ("", "-wal"):  # the write-ahead log holds committed pages not yet in the main file
             if Path(f"{path}{suffix}").exists():
                 shutil.copy2(f"{path}{suffix}", f"{damaged}{suffix}")
-        records, unreadable, partial = _readable_runs(_padded_copy(damaged, fresh.with_suffix(".reading")))
+        found = _readable_runs(_padded_copy(damaged, reading))
+        refusal = _refusal(found)
+        if refusal is not None:
+            for suffix in ("", "-wal"):
+                Path(f"{damaged}{suffix}").unlink(missing_ok=True)
+            raise refusal
         target = RunStore(folder, file_name=fresh.name)
-        target.add_runs(records)
-        with target.connection() as con:
+        target.add_runs(found.records)
+        top = max([found.last_id, *(r.id for r in found.records), *_run_folders(Path(folder))], default=0)
+        with target.connection() as con:  # new runs never take an id (and a folder) a lost run had
+            con.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'runs'", (top,))
+            if con.execute("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'runs'").fetchone()[0] == 0:
+                con.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('runs', ?)", (top,))
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             con.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to move into place
         for suffix in ("-wal", "-shm"):
@@ -202,8 +231,28 @@ def recover(folder: str | os.PathLike) -> Recovery:
         raise store_error(exc, path) from exc
     finally:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{fresh.with_suffix('.reading')}{suffix}").unlink(missing_ok=True)
-    return Recovery(len(records), sum(r.n_points for r in records), unreadable, partial, damaged)
+            Path(f"{reading}{suffix}").unlink(missing_ok=True)
+    reset = {r.id: found.problems[r.id] for r in found.records if found.problems.get(r.id)}
+    return Recovery(len(found.records), sum(r.n_points for r in found.records), found.unreadable, found.partial,
+                    reset, damaged)
+
+
+def _refusal(found: _Found) -> Exception | None:
+    if found.schema_version is not None and found.schema_version > SCHEMA_VERSION:
+        return input_error(f"a run store of schema version {SCHEMA_VERSION} or older", f"version "
+                           f"{found.schema_version}", "recover it with the newer evalcore that wrote it")
+    if found.alive:
+        return input_error("no training run still at work", f"the workers of {_ids(found.alive)} running",
+                           "stop them (Train page or `kill`), then recover")
+    if not found.records and not found.schema_readable:
+        return input_error("a store with something readable in it", "no readable table", "restore a backup, or "
+                           "move the file away to start an empty store")
+    return None
+
+
+def _run_folders(folder: Path) -> list[int]:
+    runs = folder / "runs"
+    return [int(p.name) for p in runs.iterdir() if p.name.isdigit()] if runs.is_dir() else []
 
 
 def _padded_copy(source: Path, target: Path) -> Path:
@@ -224,29 +273,55 @@ def _padded_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def _readable_runs(path: Path) -> tuple[list[RunRecord], list[int], list[int]]:
+@dataclass
+class _Found:
+    """What can still be read from a damaged file."""
+
+    records: list[RunRecord] = field(default_factory=list)
+    unreadable: list[int] = field(default_factory=list)   # run rows that could not be read
+    partial: list[int] = field(default_factory=list)      # runs whose points could not all be read
+    problems: dict[int, tuple[str, ...]] = field(default_factory=dict)  # fields reset to empty values
+    alive: list[int] = field(default_factory=list)        # active runs whose worker still runs
+    schema_version: int | None = None
+    schema_readable: bool = False
+    last_id: int = 0                                      # the highest id the store ever issued
+
+
+def _readable_runs(path: Path) -> _Found:
     """Every run row, and each run's points, that SQLite can still read from a damaged file."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    records, unreadable, partial = [], [], []
+    found = _Found()
     try:
-        ids = _run_ids(con)
-        for run_id in ids:
+        try:
+            found.schema_version = con.execute("PRAGMA user_version").fetchone()[0]
+            con.execute("SELECT name FROM sqlite_master").fetchall()
+            found.schema_readable = True
+        except sqlite3.DatabaseError:
+            pass
+        try:
+            found.last_id = int(con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()[0])
+        except (sqlite3.DatabaseError, TypeError, ValueError):
+            pass
+        for run_id in _run_ids(con, found.last_id):
             try:
                 cur = con.execute("SELECT * FROM runs WHERE id = ?", (run_id,))
                 row = cur.fetchone()
                 names = [c[0] for c in cur.description]
             except sqlite3.DatabaseError:
-                unreadable.append(run_id)
+                found.unreadable.append(run_id)
                 continue
             if row is None:
                 continue
             run = decode_run(dict(zip(names, row)))
+            if run.active and process_alive(run.pid):
+                found.alive.append(run.id)
             try:
                 series = _series(con, run_id)
             except sqlite3.DatabaseError:
                 series = {}
-                partial.append(run_id)
-            records.append(RunRecord(
+                found.partial.append(run_id)
+            found.problems[run.id] = run.problems
+            found.records.append(RunRecord(
                 id=run.id, name=run.name or f"run {run.id}", kind=run.kind if run.kind in KINDS else "train",
                 status=run.status if run.status in ENDED else LOST, config=run.config,
                 created=run.created or time.time(), started=run.started, ended=run.ended,
@@ -255,18 +330,14 @@ def _readable_runs(path: Path) -> tuple[list[RunRecord], list[int], list[int]]:
                 artifacts=_artifacts(con, run_id)))
     finally:
         con.close()
-    return records, unreadable, partial
+    return found
 
 
-def _run_ids(con: sqlite3.Connection) -> list[int]:
+def _run_ids(con: sqlite3.Connection, last_id: int) -> list[int]:
     try:
         return [r[0] for r in con.execute("SELECT id FROM runs ORDER BY id")]
     except sqlite3.DatabaseError:  # the table's tree is damaged: probe ids one by one up to the last one issued
-        try:
-            top = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()[0]
-        except (sqlite3.DatabaseError, TypeError):
-            top = 100_000
-        return list(range(1, int(top) + 1))
+        return list(range(1, (last_id or 100_000) + 1))
 
 
 def _series(con: sqlite3.Connection, run_id: int) -> dict[str, Series]:
@@ -281,7 +352,7 @@ def _series(con: sqlite3.Connection, run_id: int) -> dict[str, Series]:
     out: dict[str, list] = {}
     for key, step, epoch, value, wall in rows:
         if isinstance(step, int) and isinstance(epoch, int) and isinstance(wall, (int, float)):
-            out.setdefault(str(key), []).append((step, epoch, np.nan if value is None else float(value), wall))
+            out.setdefault(str(key), []).append((step, epoch, number(value), wall))
     return {key: Series(np.array([p[0] for p in pts], dtype=np.int64), np.array([p[1] for p in pts], dtype=np.int64),
                         np.array([p[2] for p in pts], dtype=np.float64), np.array([p[3] for p in pts],
                                                                                    dtype=np.float64))
@@ -297,6 +368,7 @@ def _artifacts(con: sqlite3.Connection, run_id: int) -> dict[str, str]:
 
 
 def _words(exc: sqlite3.DatabaseError) -> str:
-    return str(store_error(exc, Path("the store"))).split(", found ", 1)[-1].split(". Fix:")[0]
+    return diagnose(exc, Path("."))[0]
+
 
 

@@ -178,3 +178,18 @@ def group(config: dict, name: str) -> dict:
     """
     value = config.get(name) if isinstance(config, dict) else None
     return value if isinstance(value, dict) else {}
+
+
+def json_safe(value):
+    """Settings and summaries that JSON can hold: NaN and infinity become null (JSON has neither).
+
+    >>> json_safe({"a": [1.0, float("nan")], "b": float("inf")})
+    {'a': [1.0, None], 'b': None}
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value

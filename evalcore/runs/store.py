@@ -36,6 +36,7 @@ from evalcore.runs.rows import (  # noqa: F401  (re-exported: the store's vocabu
     STOPPED,
     Run,
     decode_run,
+    json_safe,
     number,
 )
 
@@ -153,8 +154,14 @@ class RunRecord:
         return sum(len(s.steps) for s in self.series.values())
 
 
-def store_error(exc: BaseException, path: Path) -> StoreError:
-    """What went wrong with the store at ``path``, in words, with what to do (never the library's message)."""
+DAMAGED = "a damaged database file (truncated, overwritten or corrupted)"
+DAMAGED_FIX = ("run `python -m evalcore store check` to see what can be read, then `python -m evalcore store "
+               "recover` to rebuild it from every readable run (the damaged file is kept beside it); or restore a "
+               "backup; or set EVALCORE_HOME to another folder to start an empty store")
+
+
+def diagnose(exc: BaseException, path: Path) -> tuple[str, str]:
+    """(what was found, what to do) for a database or file error of the store at ``path``, in words."""
     text = str(exc).lower()
     code = getattr(exc, "errno", None)
     folder = next((p for p in (path, *path.parents) if p.is_dir()), None)
@@ -163,30 +170,34 @@ def store_error(exc: BaseException, path: Path) -> StoreError:
     check = "run `python -m evalcore store check`"
     if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text
                                                    or "corrupt" in text or "no such table" in text):
-        found = "a damaged database file (truncated, overwritten or corrupted)"
-        fix = (f"{check} to see what can be read, then `python -m evalcore store recover` to rebuild it from "
-               "every readable run (the damaged file is kept beside it); or restore a backup; or set "
-               "EVALCORE_HOME to another folder to start an empty store")
-    elif "readonly" in text or "read-only" in text or code in (errno.EROFS, errno.EACCES, errno.EPERM):
-        found = "a file or folder that cannot be written (read-only, or no permission)"
-        fix = ("make the folder writable for this user, or set EVALCORE_HOME to a folder you can write "
-               "(Evaluate works without the store)")
-    elif "unable to open" in text or code in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
-        found = "a file that cannot be opened (the folder is missing, read-only, or not a folder)"
-        fix = "set EVALCORE_HOME to a folder you can write (Evaluate works without the store)"
-    elif "full" in text or code == errno.ENOSPC:
-        found = "a full disk"
-        fix = "free disk space (old runs' folders in runs/ hold models and predictions), then try again"
-    elif "locked" in text or "busy" in text:
-        found = f"a write lock held by another process for over {BUSY_TIMEOUT_MS // 1000} s"
-        fix = "try again; if it persists, stop a stuck `python -m evalcore` or training process"
-    elif "i/o" in text:
-        found = "a disk read or write error"
-        fix = f"check the disk, then {check}"
-    else:
-        found = f"an error the database reported ({type(exc).__name__})"
-        fix = check
+        return DAMAGED, DAMAGED_FIX
+    if "readonly" in text or "read-only" in text or code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return ("a file or folder that cannot be written (read-only, or no permission)",
+                "make the folder writable for this user, or set EVALCORE_HOME to a folder you can write "
+                "(Evaluate works without the store)")
+    if "unable to open" in text or code in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
+        return ("a file that cannot be opened (the folder is missing, read-only, or not a folder)",
+                "set EVALCORE_HOME to a folder you can write (Evaluate works without the store)")
+    if "full" in text or code == errno.ENOSPC:
+        return "a full disk", "free disk space (old runs' folders in runs/ hold models and predictions), then try again"
+    if "locked" in text or "busy" in text:
+        return (f"a write lock held by another process for over {BUSY_TIMEOUT_MS // 1000} s",
+                "try again; if it persists, stop a stuck `python -m evalcore` or training process")
+    if "i/o" in text:
+        return "a disk read or write error", f"check the disk, then {check}"
+    return f"an error the database reported ({type(exc).__name__})", check
+
+
+def store_error(exc: BaseException | None, path: Path) -> StoreError:
+    """The StoreError for ``exc`` (None: the file is damaged) at ``path``: never the library's message."""
+    found, fix = diagnose(exc, path) if exc is not None else (DAMAGED, DAMAGED_FIX)
     return StoreError(f"Expected a working run store at {path}, found {found}. Fix: {fix}.")
+
+
+def to_json(value) -> str:
+    """A config or summary as JSON text; NaN and infinity become null (JSON has neither, and readers of the
+    file would refuse them)."""
+    return json.dumps(json_safe(value), allow_nan=False)
 
 
 class RunStore:
@@ -225,9 +236,9 @@ class RunStore:
             con.execute("PRAGMA synchronous = FULL")
             con.execute("PRAGMA foreign_keys = ON")
             yield con
-        except sqlite3.IntegrityError:
-            raise  # a constraint our own code broke: a bug, not the store's state
-        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # our own code broke a constraint or misused the API: a bug, not the store's state
+        except sqlite3.DatabaseError as exc:
             raise store_error(exc, self.path) from exc
         finally:
             con.close()
@@ -279,7 +290,7 @@ class RunStore:
             raise input_error(f"a run kind among {', '.join(KINDS)}", f"'{kind}'", "use one of those kinds")
         with self._write() as con:
             cur = con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES (?, ?, ?, ?, ?)",
-                              (_clean_name(name), kind, status, json.dumps(config), time.time()))
+                              (_clean_name(name), kind, status, to_json(config), time.time()))
             return int(cur.lastrowid)
 
     def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
@@ -302,7 +313,7 @@ class RunStore:
         if status not in ENDED:
             raise input_error(f"a final status among {', '.join(ENDED)}", f"'{status}'", "use one of those")
         with self._write() as con:
-            con.execute("UPDATE runs SET summary = ? WHERE id = ?", (json.dumps(summary), run_id))
+            con.execute("UPDATE runs SET summary = ? WHERE id = ?", (to_json(summary), run_id))
             con.executemany("INSERT OR REPLACE INTO artifacts (run_id, name, path) VALUES (?, ?, ?)",
                             [(run_id, name, str(path)) for name, path in artifacts.items()])
             con.execute("UPDATE runs SET status = ?, ended = ? WHERE id = ?", (status, time.time(), run_id))
@@ -313,7 +324,7 @@ class RunStore:
 
     def set_summary(self, run_id: int, summary: dict) -> None:
         with self._write() as con:
-            con.execute("UPDATE runs SET summary = ? WHERE id = ?", (json.dumps(summary), run_id))
+            con.execute("UPDATE runs SET summary = ? WHERE id = ?", (to_json(summary), run_id))
 
     def heartbeat(self, run_id: int, con: sqlite3.Connection | None = None) -> None:
         with self._write(con) as c:
@@ -464,8 +475,8 @@ class RunStore:
                 cur = con.execute(
                     "INSERT INTO runs (id, name, kind, status, config, created, started, ended, error, summary, "
                     "tags, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (r.id, r.name, r.kind, r.status, json.dumps(r.config, allow_nan=False), r.created, r.started,
-                     r.ended, r.error, json.dumps(r.summary, allow_nan=False), json.dumps(list(r.tags)), r.note))
+                    (r.id, _clean_name(r.name), r.kind, r.status, to_json(r.config), r.created, r.started,
+                     r.ended, r.error, to_json(r.summary), json.dumps(clean_tags(r.tags)), r.note))
                 run_id = int(cur.lastrowid)
                 for key, s in r.series.items():
                     values = [None if v != v else v for v in s.values.tolist()]  # NaN is stored as NULL
@@ -501,13 +512,18 @@ class RunStore:
         return folder
 
 
-def _clean_name(name) -> str:
-    """A run name on one line, at most RUN_NAME_CHARS characters.
+def _one_line(text) -> str:
+    """Text on one line: whitespace runs become one space, control characters (a terminal's escape codes) go.
 
-    >>> _clean_name("  a   b ")
-    'a b'
+    >>> _one_line("  a\\x1b[31m  b ")
+    'a[31m b'
     """
-    return " ".join(str(name).split())[:limits.RUN_NAME_CHARS]
+    return " ".join("".join(c for c in str(text) if c.isprintable() or c.isspace()).split())
+
+
+def _clean_name(name) -> str:
+    """A run name on one line, at most RUN_NAME_CHARS characters."""
+    return _one_line(name)[:limits.RUN_NAME_CHARS]
 
 
 def clean_tags(tags) -> list[str]:
@@ -516,7 +532,7 @@ def clean_tags(tags) -> list[str]:
     >>> clean_tags([" b ", "a", "", "a"])
     ['a', 'b']
     """
-    clean = sorted({" ".join(str(t).split())[:limits.RUN_TAG_CHARS] for t in tags} - {""})
+    clean = sorted({_one_line(t)[:limits.RUN_TAG_CHARS] for t in tags} - {""})
     return clean[:limits.RUN_TAGS]
 
 

@@ -5,7 +5,6 @@ And the ablation view names the run that is running, and shows '—' where a val
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -88,7 +87,6 @@ def test_one_seed_shows_no_raw_none_and_says_why_there_is_no_interval():
     store = RunStore()
     done = {(v, 0): FINISHED for v, _ in ablation.variants(TrainConfig(dataset="wine"))}
     _study(store, seeds=1, statuses=done)
-    time.sleep(0.1)
     at = _runs_page()
     table = next(d.value for d in at.dataframe if "variant" in d.value.columns)
     cells = table.drop(columns=["variant"]).astype(str).to_numpy().ravel().tolist()

@@ -58,6 +58,8 @@ def test_a_class_label_in_the_threshold_slider_warnings_and_charts():
     _assert_plain(at)
     at.session_state["eval_tab"] = "ROC & PR"
     _assert_plain(at.run(), on_screen=False)
+    escaped = HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert any(escaped in s for s in chart_strings(at)), "the label is in the ROC legend, as entities"
     labels_only = pd.DataFrame({"y_true": ["yes", "no"] * 5, "y_pred": ["yes", HOSTILE] * 5})
     at = _upload(_page("pages/evaluate.py"), labels_only)
     assert at.warning, "a label found only in y_pred is warned about"

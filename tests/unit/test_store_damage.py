@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from evalcore.runs import Point, RunStore
 from evalcore.runs.maintenance import check_file
 from tests import stores
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "evalcore/samples/breast_cancer.csv"
@@ -86,15 +86,17 @@ def test_backup_while_a_worker_writes(tmp_path):
         "store = RunStore(sys.argv[1]); run = store.create_run('live', 'train', {})\n"
         "for i in range(4000):\n"
         "    store.log_points(run, [Point('batch/loss', i, 0, 0.5)])\n"), str(tmp_path)], cwd=ROOT)
+    store = RunStore(tmp_path)
     try:
-        time.sleep(1.0)
+        wait_for(lambda: len(store.runs()) == 3 and len(store.series(store.runs()[0].id)) == 1 and
+                 len(store.series(store.runs()[0].id)["batch/loss"].steps) >= 200, 60, "the writer's points")
         out = cli(tmp_path, "store", "backup", str(tmp_path / "copy.sqlite"))
     finally:
         writer.kill()
         writer.wait()
     assert out.returncode == 0, out.stderr
     copy = check_file(tmp_path / "copy.sqlite")
-    assert copy.ok and copy.runs == 3 and copy.points > 160
+    assert copy.ok and copy.runs == 3 and copy.points >= 160 + 200
     again = cli(tmp_path, "store", "backup", str(tmp_path / "copy.sqlite"))
     assert again.returncode == 2 and "already exists" in again.stderr
 
@@ -116,3 +118,41 @@ def test_a_read_only_home_is_explained_and_evaluate_still_works(tmp_path):
     fresh = cli(tmp_path / "new-home", "runs", prefix=ro)
     assert fresh.returncode == 2 and "cannot be written" in fresh.stderr, fresh.stderr
     assert cli(home, "evaluate", str(SAMPLE), prefix=ro).returncode == 0
+
+
+def test_recover_keeps_odd_but_readable_rows_and_never_reuses_a_lost_runs_id(tmp_path):
+    import sqlite3
+
+    store = stores.healthy(tmp_path, runs=3)
+    store.set_summary(1, {"r2_interval": [float("nan"), 0.5]})  # a saved regression evaluation of 2 rows
+    with sqlite3.connect(store.path) as con:
+        con.execute("INSERT INTO points (run_id, key, step, epoch, value, wall) VALUES (2, 'epoch/x', 0, 0, 'abc', 0)")
+        con.execute("DELETE FROM runs WHERE id = 3")  # a row lost to the damage; its folder remains
+    (tmp_path / "runs" / "3").mkdir(parents=True)
+    (tmp_path / "runs" / "3" / "model.keras").write_text("the lost run's file")
+    out = cli(tmp_path, "store", "recover")
+    assert out.returncode == 0, out.stderr
+    recovered = RunStore(tmp_path)
+    assert [r.id for r in recovered.runs()] == [2, 1]
+    new = recovered.create_run("after recovery", "train", {})
+    assert new == 4 and (tmp_path / "runs" / "3" / "model.keras").exists()
+
+
+@pytest.mark.parametrize("case", ["not sqlite", "newer schema", "a live worker"])
+def test_recover_refuses_and_changes_nothing(tmp_path, case):
+    if case == "not sqlite":
+        path = stores.not_a_database(tmp_path)
+    elif case == "newer schema":
+        path = stores.newer_schema(tmp_path)
+    else:
+        store = stores.healthy(tmp_path, runs=1)
+        live = store.create_run("live", "train", {})
+        from evalcore.runs import RUNNING
+        store.set_status(live, RUNNING, pid=os.getpid())
+        store.heartbeat(live)
+        path = store.path
+    before = path.read_bytes()
+    out = cli(tmp_path, "store", "recover")
+    assert out.returncode == 2 and "Fix:" in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert path.read_bytes() == before and not list(tmp_path.glob("runs.damaged-*"))
+    assert len(out.stderr) < 2000
