@@ -1,7 +1,7 @@
-"""Cached steps of the Evaluate page: parse a file once, validate and sort its scores once per mapping.
+"""Cached reading of prediction files: parse a file once, validate and sort its scores once per mapping.
 
-Nothing here hashes the file's bytes: an upload is keyed by Streamlit's file id, a sample by its name,
-and the bytes are read only when the cache misses.
+Nothing here hashes the file's bytes: an upload is keyed by Streamlit's file id, a sample by its name, a run's
+predictions file by its path and modification time, and the bytes are read only when the cache misses.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import streamlit as st
 
 from evalcore.metrics import prepare
 from evalcore.metrics.evaluation import Prepared
-from evalcore.predictions import ColumnMap, Predictions, load_frame, resolve
+from pathlib import Path
+
+from evalcore.errors import InputError
+from evalcore.predictions import ColumnMap, Predictions, detect_columns, load_frame, resolve
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,24 @@ def evaluation_of(source: Source, mapping: ColumnMap, pos_label: str | None = No
     """(Predictions, Prepared) for a source under a column mapping and positive class, cached."""
     roles = tuple(sorted({**mapping.as_dict(), "probabilities": tuple(mapping.probabilities.items())}.items()))
     return _evaluation(source.key, source.name, roles, pos_label, table_of(source))
+
+
+def predictions_of(source: Source) -> Predictions:
+    """A source's predictions under its detected columns (the Runs page's file comparison)."""
+    frame = table_of(source)
+    return resolve(frame, detect_columns(list(frame.columns)), source.name)
+
+
+def run_predictions(path: Path) -> tuple[Predictions, Prepared]:
+    """A run's test-set predictions file, read and prepared once per version of the file."""
+    if not path.exists():
+        raise InputError(f"Expected the run's predictions file at {path}, found no such file. Fix: its folder was "
+                         "moved or deleted; train the run again, or restore the folder.")
+    return _run_file(str(path), path.stat().st_mtime)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading the run's predictions…")
+def _run_file(path: str, mtime: float) -> tuple[Predictions, Prepared]:
+    frame, name = load_frame(path)
+    predictions = resolve(frame, detect_columns(list(frame.columns)), name)
+    return predictions, prepare(**predictions.evaluate_kwargs())

@@ -8,9 +8,9 @@ import streamlit as st
 from evalcore import charts
 from evalcore.metrics.paired import disagreement
 from evalcore.paired_files import classes_of, compare_files
-from evalcore.predictions import Predictions, read_predictions
+from evalcore.predictions import Predictions
 from evalcore.runs import RUNNING, Run
-from evalcore.runs.compare import STRATEGIES, config_diff, settings_and_results
+from evalcore.runs.compare import STRATEGIES, config_diff, runs_table, settings_and_results
 from evalcore.runs import exchange
 from evalcore.runs.curves import run_curves
 from evalcore.training import ablation
@@ -19,11 +19,19 @@ from evalcore.training.config import TrainConfig
 from evalcore.errors import InputError
 from ui.text import plain, plain_table
 from ui.evaluate_panels import PLOTLY_CONFIG, PREDICTION_TYPES
+from ui.cache import Source, predictions_of, run_predictions
 from ui.guard import section
 from ui.store import run_store
 
 TABLE_KEY = "runs_table"
 CONFIRM_KEY = "runs_confirm_delete"
+
+
+def runs_and_table() -> tuple[dict[int, Run], pd.DataFrame]:
+    """Every run by id, and the runs table built from that one reading of the store."""
+    store = run_store()
+    runs = {r.id: r for r in store.runs()}
+    return runs, runs_table(store, list(runs.values()))
 
 
 def filters(table: pd.DataFrame) -> pd.DataFrame:
@@ -72,17 +80,16 @@ def edit_run(run: Run) -> None:
     """Rename, tag, annotate or delete one run (deleting asks for confirmation)."""
     with st.expander(f"Edit run #{run.id}", expanded=True):
         if run.problems:
-            st.warning(plain(f"Damaged fields: {'; '.join(run.problems)}. They are shown empty; saving keeps "
-                             "them as they are, deleting removes the run."), icon=":material/warning:")
+            st.warning(plain(f"Damaged fields: {'; '.join(run.problems)}. They are shown empty; Save writes only "
+                             "the fields you change, Delete removes the run."), icon=":material/warning:")
         name = st.text_input("Name", run.name, key=f"edit_name_{run.id}")
         tags = st.text_input("Tags (comma-separated)", ", ".join(run.tags), key=f"edit_tags_{run.id}")
         note = st.text_area("Note", run.note, key=f"edit_note_{run.id}")
         c1, c2 = st.columns(2)
         if c1.button("Save", key=f"edit_save_{run.id}", type="primary"):
-            store = run_store()
-            store.rename(run.id, name)
-            store.set_tags(run.id, tags.split(","))
-            store.set_note(run.id, note)
+            run_store().edit(run.id, name=name if name != run.name else None,
+                             tags=tags.split(",") if tags != ", ".join(run.tags) else None,
+                             note=note if note != run.note else None)
             st.toast(f"Run #{run.id} saved.")
             st.rerun()
         if st.session_state.get(CONFIRM_KEY) == run.id:
@@ -146,9 +153,8 @@ def paired_runs(a: Run, b: Run) -> None:
     if not all(files.values()):
         return
     st.subheader(f"Test-set predictions: #{b.id} against #{a.id}")
-    with section("comparing the two runs' predictions"):
-        paired_panel(_run_predictions(str(files[a.id])), _run_predictions(str(files[b.id])), f"#{a.id}",
-                     f"#{b.id}", key="pair_runs")
+    paired_panel(run_predictions(files[a.id])[0], run_predictions(files[b.id])[0], f"#{a.id}", f"#{b.id}",
+                 key="pair_runs")
 
 
 def paired_files() -> None:
@@ -159,27 +165,8 @@ def paired_files() -> None:
         up_b = c2.file_uploader("Model B", type=PREDICTION_TYPES, key="pair_file_b")
         if up_a is not None and up_b is not None:
             with section("comparing the two files"):
-                paired_panel(_uploaded(up_a.file_id, up_a.name, up_a.getvalue),
-                             _uploaded(up_b.file_id, up_b.name, up_b.getvalue), "A", "B", key="pair_up")
-
-
-@st.cache_resource(max_entries=4, show_spinner="Reading the file…")
-def _uploaded(file_id: str, name: str, _read) -> Predictions:
-    return read_predictions(_read(), name=name)
-
-
-def _run_predictions(path: str) -> Predictions:
-    from pathlib import Path
-    file = Path(path)
-    if not file.exists():
-        raise InputError(f"Expected the run's predictions file at {file}, found no such file. Fix: the run's "
-                         "folder was moved or deleted; compare other runs.")
-    return _read_run_predictions(path, file.stat().st_mtime)
-
-
-@st.cache_resource(max_entries=16)
-def _read_run_predictions(path: str, mtime: float) -> Predictions:
-    return read_predictions(path)
+                paired_panel(*(predictions_of(Source(f"upload-{up.file_id}", up.name, up.getvalue))
+                               for up in (up_a, up_b)), "A", "B", key="pair_up")
 
 
 def paired_panel(a: Predictions, b: Predictions, name_a: str, name_b: str, key: str) -> None:
@@ -282,16 +269,17 @@ def _readable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_selected(runs: list[Run]) -> None:
-    """Downloads of the selected runs: JSON (everything, imports back), a runs CSV and a points CSV."""
+    """Downloads of the selected runs: JSON (everything, imports back), a runs CSV and a points CSV, each built
+    only when its button is clicked (every point of every selected run is read for them)."""
     store = run_store()
     ids = [r.id for r in runs]
     c1, c2, c3 = st.columns(3)
-    c1.download_button(f"Export {len(ids)} run(s) as JSON", exchange.export_json(store, ids), "runs.json",
+    c1.download_button(f"Export {len(ids)} run(s) as JSON", lambda: exchange.export_json(store, ids), "runs.json",
                        "application/json", key="exp_json", use_container_width=True)
-    c2.download_button("Runs CSV (settings, summary)", exchange.export_runs_csv(store, ids), "runs.csv",
+    c2.download_button("Runs CSV (settings, summary)", lambda: exchange.export_runs_csv(store, ids), "runs.csv",
                        "text/csv", key="exp_runs_csv", use_container_width=True)
-    c3.download_button("Points CSV (every logged value)", exchange.export_points_csv(store, ids), "points.csv",
-                       "text/csv", key="exp_points_csv", use_container_width=True)
+    c3.download_button("Points CSV (every logged value)", lambda: exchange.export_points_csv(store, ids),
+                       "points.csv", "text/csv", key="exp_points_csv", use_container_width=True)
 
 
 def import_runs() -> None:

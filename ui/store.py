@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from evalcore.errors import StoreError
@@ -20,21 +22,21 @@ def run_store() -> RunStore:
     return _store(str(home()))
 
 
-@st.cache_resource
-def _damage(folder: str) -> str | None:
-    """The store's quick check, once per server and folder: a damaged page may sit where no page reads yet."""
+@st.cache_resource(max_entries=4)
+def _damage(folder: str, version: tuple) -> str | None:
+    """The store's quick check, once per version of the file (its inode, size and modification time): a damaged
+    page may sit where no page reads yet. A recovered or restored file is a new version, checked again."""
     store = _store(folder)
-    problems = store.quick_check()
-    if not problems:
-        return None
-    return str(store_error(None, store.path))
+    return str(store_error(None, store.path)) if store.quick_check() else None
 
 
 def warn_if_damaged() -> None:
     """Say so at the top of a page that uses the store, if the store's file is damaged anywhere."""
+    folder = str(home())
     try:
-        message = _damage(str(home()))
-    except StoreError:
-        return  # the page's own reading of the store shows this error
+        stat = (Path(folder) / "runs.sqlite").stat()
+        message = _damage(folder, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    except (StoreError, OSError):
+        return  # no store yet, or the page's own reading of the store shows the error
     if message:
         show_error(StoreError(message))

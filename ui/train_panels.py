@@ -16,8 +16,6 @@ import pandas as pd
 import streamlit as st
 
 from evalcore import charts
-from evalcore.metrics import prepare
-from evalcore.predictions import read_predictions
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
 from evalcore.runs.store import store_error
@@ -39,6 +37,7 @@ from evalcore.training.schedules import planned_rates
 from evalcore.errors import InputError
 from evalcore.training.advice import config_warnings
 from ui import evaluate_panels
+from ui.cache import run_predictions
 from ui.guard import section
 from ui.store import run_store
 from ui.text import plain
@@ -379,29 +378,19 @@ def run_results(run: Run) -> None:
     files = run_store().artifacts(run.id)
     if run.status not in (FINISHED, STOPPED) or "predictions" not in files:
         return
-    path = files["predictions"]
-    if not path.exists():
-        st.warning(plain(f"Run #{run.id}'s predictions file is missing ({path}): its folder was moved or deleted."),
-                   icon=":material/warning:")
-        return
+    _, prepared = run_predictions(files["predictions"])
     st.subheader("Test-set evaluation")
     s = run.summary
     fit = s.get("fit_seconds")
     fit = f" in {fit:.1f} s" if isinstance(fit, (int, float)) else ""
     st.caption(plain(f"{s.get('test_rows', '?')} test rows (the same fixed split for every run on this dataset) · "
                      f"trained on {s.get('train_rows', '?')} rows{fit}"))
-    report = _report(str(path), path.stat().st_mtime)
+    report = prepared.report()
     evaluate_panels.headline(report)
     matrix, per_class = st.tabs(["Confusion matrix", "Per class"])  # each needs the full width
     with matrix:
         evaluate_panels.confusion_panel(report)
     with per_class:
         evaluate_panels.per_class_table(report)
-    st.download_button("Download test predictions (CSV, opens in Evaluate)", path.read_bytes(),
+    st.download_button("Download test predictions (CSV, opens in Evaluate)", files["predictions"].read_bytes,
                        f"run-{run.id}-predictions.csv", "text/csv", key=f"dl_pred_{run.id}")
-
-
-@st.cache_resource(max_entries=8)
-def _report(path: str, mtime: float):
-    predictions = read_predictions(path)
-    return prepare(**predictions.evaluate_kwargs()).report()

@@ -435,21 +435,30 @@ class RunStore:
             rows = con.execute("SELECT name, path FROM artifacts WHERE run_id = ?", (run_id,)).fetchall()
         return {str(name): Path(str(path)) for name, path in rows}
 
+    def edit(self, run_id: int, *, name: str | None = None, tags=None, note: str | None = None) -> None:
+        """Change a run's name, tags and note (only those given) in one transaction."""
+        changes: dict[str, str] = {}
+        if name is not None:
+            changes["name"] = _clean_name(name)
+            if not changes["name"]:
+                raise input_error("a run name", "an empty name", "type a name")
+        if tags is not None:
+            changes["tags"] = json.dumps(clean_tags(tags))
+        if note is not None:
+            changes["note"] = str(note)[:limits.RUN_NOTE_CHARS]
+        if changes:
+            with self._write() as con:
+                con.execute(f"UPDATE runs SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
+                            (*changes.values(), run_id))
+
     def rename(self, run_id: int, name: str) -> None:
-        name = _clean_name(name)
-        if not name:
-            raise input_error("a run name", "an empty name", "type a name")
-        with self._write() as con:
-            con.execute("UPDATE runs SET name = ? WHERE id = ?", (name, run_id))
+        self.edit(run_id, name=name)
 
     def set_tags(self, run_id: int, tags) -> None:
-        clean = clean_tags(tags)
-        with self._write() as con:
-            con.execute("UPDATE runs SET tags = ? WHERE id = ?", (json.dumps(clean), run_id))
+        self.edit(run_id, tags=tags)
 
     def set_note(self, run_id: int, note: str) -> None:
-        with self._write() as con:
-            con.execute("UPDATE runs SET note = ? WHERE id = ?", (str(note)[:limits.RUN_NOTE_CHARS], run_id))
+        self.edit(run_id, note=note)
 
     def delete_run(self, run_id: int) -> None:
         """Delete one run: its row, points and artifacts (one transaction), then its folder. Never another run's.

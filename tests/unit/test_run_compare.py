@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
 
 import numpy as np
@@ -141,3 +143,16 @@ def test_import_refuses_other_files(tmp_path):
     with pytest.raises(InputError, match="evalcore-runs"):
         import_runs(store, '{"runs": []}')
     assert store.runs() == []
+
+
+def test_exports_of_runs_with_bad_fields(tmp_path):
+    """The Runs page builds exports on click; here, every export of a store with damaged rows."""
+    from evalcore.runs.exchange import export_json, export_points_csv, export_runs_csv, import_runs
+    from tests import stores
+    store = stores.with_bad_rows(tmp_path / "a")
+    ids = [r.id for r in store.runs()]
+    json.loads(export_json(store, ids))  # valid JSON: no NaN tokens
+    export_runs_csv(store, ids)
+    export_points_csv(store, ids)
+    clean = [r.id for r in store.runs() if r.name.startswith("run ")]  # the healthy ones
+    assert len(import_runs(RunStore(tmp_path / "b"), export_json(store, clean))) == len(clean)
