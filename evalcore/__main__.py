@@ -26,6 +26,12 @@ from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
 
 
+def safe(text) -> str:
+    """Text for the terminal: control characters (escape codes in a label or a run name) written as \\x.. escapes
+    (tested in tests/unit/test_cli.py: a module run as __main__ cannot hold doctests)."""
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in str(text))
+
+
 def _table(report, file_warnings: tuple[str, ...] = ()) -> str:
     pct = int(round(report.confidence * 100))
     lines = [f"{report.n_rows:,} rows, task {report.task}"
@@ -94,7 +100,7 @@ def _train(args) -> int:
     print(f"run #{run_id}: {launch.run_name(config)} (store {store.path})", flush=True)
     from evalcore.training.fit import train  # imports Keras
     outcome = train(config, store, run_id, verbose=1)
-    print(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else ""))
+    print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
     for key in ("test_accuracy", "test_log_loss", "test_f1_macro", "fit_seconds"):
         if key in outcome.summary:
             print(f"  {key:<15}{outcome.summary[key]:.4f}")
@@ -124,7 +130,8 @@ def _runs() -> int:
         secs = f"{r.duration:.0f}" if r.duration is not None else "-"
         created = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created)) if r.created is not None else "-"
         problems = f"  (damaged: {'; '.join(r.problems)})" if r.problems else ""
-        print(f"{r.id:>4}  {r.status:<9}{epochs:>7}{best:>14}{test:>10}{secs:>9}  {created:<17}{r.name}{problems}")
+        line = f"{r.id:>4}  {r.status:<9}{epochs:>7}{best:>14}{test:>10}{secs:>9}  {created:<17}{r.name}{problems}"
+        print(safe(line))
     return 0
 
 
@@ -144,13 +151,13 @@ def _store(args) -> int:
     folder = home()
     if args.action == "check":
         report = maintenance.check(folder)
-        print("\n".join(report.lines()))
+        print(safe("\n".join(report.lines())))
         return 0 if report.ok else 1
     if args.action == "backup":
         report = maintenance.backup(folder, args.file)
         print(f"backed up {report.runs:,} run(s) and {report.points:,} point(s) to {args.file}")
         return 0 if not report.integrity else 1
-    print("\n".join(maintenance.recover(folder).lines()))
+    print(safe("\n".join(maintenance.recover(folder).lines())))
     return 0
 
 
@@ -165,10 +172,10 @@ def _evaluate(args) -> int:
     report = prepared.report(threshold)
     if args.json:
         for w in predictions.warnings:  # the JSON stays one document; the file's warnings go to stderr
-            print(f"warning: {w}", file=sys.stderr)
+            print(safe(f"warning: {w}"), file=sys.stderr)
         print(report_to_json(report))
     else:
-        print(_table(report, predictions.warnings))
+        print(safe(_table(report, predictions.warnings)))
     return 0
 
 
@@ -192,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except EvalcoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(safe(f"error: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

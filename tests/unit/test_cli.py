@@ -55,3 +55,12 @@ def test_unexpected_errors_print_one_line_not_a_traceback(tmp_path):
     out = subprocess.run([sys.executable, "-m", "evalcore", "runs"], cwd=ROOT, capture_output=True, text=True,
                          env=env, timeout=120)
     assert out.returncode in (1, 2) and "Traceback" not in out.stderr and out.stderr.startswith("error: ")
+
+
+def test_terminal_output_escapes_control_characters(tmp_path):
+    from evalcore.__main__ import safe
+    assert safe("a\x1b[2Jb\nc\td") == "a\\x1b[2Jb\nc\\td"
+    data = tmp_path / "labels.csv"
+    data.write_text("y_true,y_pred\n\x1b[31mred,\x1b[31mred\nb,b\n")
+    out = run("evaluate", str(data))
+    assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b[31mred" in out.stdout
