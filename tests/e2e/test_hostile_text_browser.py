@@ -52,7 +52,8 @@ def _store(home, hostile: str) -> None:
 
 
 def _assert_plain(pg, hostile: str) -> None:
-    time.sleep(1.5)  # let images and lazy requests go out, if any were made
+    pg.wait_for_load_state("networkidle")  # every request the page made has gone out (and failed, or not)
+    time.sleep(0.5)
     assert _Counter.hits == [], _Counter.hits
     port = hostile.split("127.0.0.1:")[1].split("/")[0]
     assert pg.locator(f"img[src*='127.0.0.1:{port}']").count() == 0
