@@ -43,7 +43,12 @@ _KNOWN_BINARY = ((b"PK\x03\x04", "a zip archive, such as an Excel .xlsx workbook
                  (b"SQLite format 3\x00", "an SQLite database"))
 
 
-def _shown(text: str, limit: int = 120) -> str:
+def shortened(text: str, limit: int = 120) -> str:
+    """Text for a message, cut to ``limit`` characters.
+
+    >>> shortened("abcdef", 4)
+    'abc…'
+    """
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -126,7 +131,7 @@ def _chunks(head: bytes, read: Callable[[int], bytes]) -> Iterator[bytes]:
 
 
 def _from_path(path: Path, name: str, limit: int) -> tuple[Buffer, bool]:
-    where = _shown(str(path))
+    where = shortened(str(path))
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -174,7 +179,7 @@ def read_bounded(source, name: str | None, max_bytes: int) -> tuple[Buffer, str,
         except InputError:
             raise
         except (OSError, ValueError, TypeError):  # a closed or broken stream
-            raise input_error(f"a readable file for '{_shown(name)}'", "a stream that cannot be read",
+            raise input_error(f"a readable file for '{shortened(name)}'", "a stream that cannot be read",
                               "upload the file again, or pass its path or bytes") from None
         return data, name, was_gzip
     raise input_error("a file path, bytes or an uploaded file", type(source).__name__, "pass the file itself")

@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from evalcore.errors import InputError, input_error, preview
-from evalcore.file_bytes import CHUNK, Buffer, binary_kind
+from evalcore.file_bytes import CHUNK, Buffer, binary_kind, shortened
 from evalcore.limits import MAX_COLUMNS, MAX_HEADER_BYTES, PARQUET_BATCH_BYTES, describe_size, too_large
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -38,8 +38,8 @@ SAVE_UTF8 = "save the file as UTF-8 (in Excel: CSV UTF-8)"
 
 
 def _shown(text: str, limit: int = 80) -> str:
-    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A line of the file for a message: line breaks as ⏎, cut to ``limit``."""
+    return shortened(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎"), limit)
 
 
 # ---------------------------------------------------------------- CSV
@@ -135,11 +135,15 @@ def _names(fields: list[str], name: str) -> list[str]:
     return names
 
 
+def too_many_columns(source: str, found: str) -> InputError:
+    return input_error(f"at most {MAX_COLUMNS:,} columns in '{source}'", found,
+                       "keep the label, prediction and score columns (and a few for slicing)")
+
+
 def check_names(names: list[str], source: str) -> None:
     """At most MAX_COLUMNS columns, unique names (ignoring case)."""
     if len(names) > MAX_COLUMNS:
-        raise input_error(f"at most {MAX_COLUMNS:,} columns in '{source}'", f"{len(names):,}",
-                          "keep the label, prediction and score columns (and a few for slicing)")
+        raise too_many_columns(source, f"{len(names):,}")
     seen, dups = set(), []
     for n in names:
         key = n.lower()
@@ -191,8 +195,7 @@ def read_csv_table(data: Buffer, name: str) -> pd.DataFrame:
         raise input_error(f"a header and rows in '{name}'", "an empty file", "upload a file with data")
     first_line = head.lstrip("\r\n").splitlines()[0] if head.strip("\r\n") else ""
     if max(first_line.count(d) for d in DELIMITERS) >= MAX_COLUMNS:
-        raise input_error(f"at most {MAX_COLUMNS:,} columns in '{name}'", "a header with more",
-                          "keep the label, prediction and score columns (and a few for slicing)")
+        raise too_many_columns(name, "a header with more")
     sep = sniff_delimiter(head)
     fields, start = _header(data, head, sep, name)
     names = _names(fields, name)
@@ -451,8 +454,7 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
         raise input_error(f"a valid Parquet file in '{name}'", _damaged(data),
                           "write the file again, or upload a CSV") from None
     if meta.num_columns > MAX_COLUMNS:
-        raise input_error(f"at most {MAX_COLUMNS:,} columns in '{name}'", f"{meta.num_columns:,}",
-                          "keep the label, prediction and score columns (and a few for slicing)")
+        raise too_many_columns(name, f"{meta.num_columns:,}")
     names = [str(f.name) for f in schema]
     left_out = [(f.name, why) for f in schema if (why := _left_out(f.type))]
     columns = [f.name for f in schema if not _left_out(f.type)]

@@ -276,8 +276,6 @@ def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> 
     decimal_comma = bool(frame.attrs.get("decimal_comma"))
     if mapping.score is None and not mapping.probabilities and y_pred is not None \
             and (_looks_continuous(y_true, decimal_comma) or _looks_continuous(y_pred, decimal_comma)):
-        for col in (mapping.y_true, mapping.y_pred):
-            _refuse_nulls(frame, col, "a number")
         return Predictions(frame, mapping, "regression", y_true, y_pred, None, None, warnings, source)
     score = None
     classes = None
