@@ -67,22 +67,32 @@ def dataset_choice() -> tuple[str, str | None, str | None]:
                               key="train_csv")
     if upload is None:
         return name, None, None
-    data = upload.getvalue()
-    folder = run_store().folder / "uploads"
-    path = folder / f"{hashlib.sha1(data).hexdigest()[:16]}.csv"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_bytes(data)
-    except OSError as exc:
-        raise store_error(exc, folder) from exc
-    try:
-        columns = list(pd.read_csv(io.BytesIO(data), sep=None, engine="python", nrows=5).columns)
-    except Exception:  # the full check in launch.check gives the user-facing message
-        columns = []
+    path, columns = _saved_upload(upload.file_id, upload.getvalue)
     label = st.selectbox("Label column", columns, index=len(columns) - 1 if columns else None,
                          key="train_label") if columns else None
-    return name, str(path), label
+    return name, path, label
+
+
+def _saved_upload(file_id: str, read) -> tuple[str, list[str]]:
+    """A training CSV saved once into the store's uploads/ (named by its content) and its column names; kept in
+    the session by the upload's id, so a rerun neither hashes nor parses the file again."""
+    key = f"train_upload_{file_id}"
+    if key not in st.session_state:
+        data = read()
+        folder = run_store().folder / "uploads"
+        path = folder / f"{hashlib.sha1(data).hexdigest()[:16]}.csv"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                path.write_bytes(data)
+        except OSError as exc:
+            raise store_error(exc, folder) from exc
+        try:
+            columns = list(pd.read_csv(io.BytesIO(data), sep=None, engine="python", nrows=5).columns)
+        except Exception:  # the full check in launch.check gives the user-facing message
+            columns = []
+        st.session_state[key] = (str(path), [str(c) for c in columns])
+    return st.session_state[key]
 
 
 def training_settings() -> dict:
