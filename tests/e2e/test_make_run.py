@@ -58,7 +58,7 @@ def test_make_run_listens_on_loopback_only_without_a_file_watcher(tmp_path):
                 time.sleep(0.3)
         else:
             raise AssertionError("make run did not serve: " + proc.stdout.read1().decode(errors="replace"))
-        assert _listening(port) == {"0100007F"}  # 127.0.0.1, and no 0.0.0.0 or :: socket
+        assert _listening(port) == {"0100007F"}  # 127.0.0.1 only: no wildcard or IPv6 socket
         with sync_playwright() as pw:  # a browser session: Streamlit starts its file watchers per session
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page()
