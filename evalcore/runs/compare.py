@@ -14,8 +14,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from evalcore.errors import InputError
 from evalcore.runs.rows import Run, group, number
 from evalcore.runs.store import RunStore
+from evalcore.training.config import TrainConfig  # the one definition of valid training settings
 
 STRATEGIES = ("augmentation", "l2", "dropout", "schedule", "transfer")
 
@@ -108,12 +110,22 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
                "test acc": number(test), "epochs": trained[3],
                "seconds": r.duration if r.duration is not None else np.nan,
                "created": pd.Timestamp(r.created, unit="s") if r.created is not None else pd.NaT,
-               "tags": ", ".join(r.tags), "note": r.note, "problems": "; ".join(r.problems)}
+               "tags": ", ".join(r.tags), "note": r.note, "problems": "; ".join((*r.problems, *_settings_problem(r)))}
         rows.append(row)
-    columns = ["id", "name", "status", "kind", "dataset", *STRATEGIES, "best val acc", "last val acc",
-               "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note",
-               "problems"]
+    columns = ["id", "name", "problems", "status", "kind", "dataset", *STRATEGIES, "best val acc", "last val acc",
+               "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _settings_problem(run: Run) -> tuple[str, ...]:
+    """A training run's settings that the Train page would refuse (``{"dropout": 5}``), as a problem to show."""
+    if run.kind != "train" or not run.config:
+        return ()
+    try:
+        TrainConfig.from_dict(run.config).validate()
+    except InputError as exc:
+        return (f"config: {exc}",)
+    return ()
 
 
 def flatten(config: dict, prefix: str = "") -> dict[str, object]:
