@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test bench bench-train bench-runs bench-limits clean
+.PHONY: run test check bench bench-train bench-runs bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST) --server.fileWatcherType none
+
+# Static checks: lint with a complexity limit of 15, types in evalcore/, the import layers (pyproject.toml).
+check: $(VENV)/.dev
+	$(BIN)/ruff check evalcore ui pages app.py tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: $(VENV)/.dev
 	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m pytest -n 2 --dist loadfile
