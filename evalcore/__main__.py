@@ -22,7 +22,6 @@ import traceback
 
 from evalcore.errors import EvalcoreError
 from evalcore.export import report_to_json
-from evalcore.metrics import prepare
 from evalcore.predictions import read_predictions
 
 
@@ -165,7 +164,7 @@ def _evaluate(args) -> int:
     from evalcore.limits import parse_size
     max_bytes = parse_size(args.max_file_size) if args.max_file_size else None
     predictions = read_predictions(args.file, max_bytes=max_bytes)
-    prepared = prepare(**predictions.evaluate_kwargs(), pos_label=args.pos_label, confidence=args.confidence)
+    prepared = predictions.prepare(pos_label=args.pos_label, confidence=args.confidence)
     threshold = args.threshold
     if threshold is None and prepared.has_threshold:
         threshold = 0.5

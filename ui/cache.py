@@ -12,7 +12,6 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from evalcore.metrics import prepare
 from evalcore.metrics.evaluation import Prepared
 from pathlib import Path
 
@@ -44,7 +43,7 @@ def table_of(source: Source) -> pd.DataFrame:
 def _evaluation(key: str, name: str, roles: tuple, pos_label: str | None, _frame: pd.DataFrame):
     mapping = ColumnMap(**{**dict(roles), "probabilities": dict(dict(roles)["probabilities"])})
     predictions = resolve(_frame, mapping, name)
-    return predictions, prepare(**predictions.evaluate_kwargs(), pos_label=pos_label)
+    return predictions, predictions.prepare(pos_label=pos_label)
 
 
 def evaluation_of(source: Source, mapping: ColumnMap, pos_label: str | None = None) -> tuple[Predictions, Prepared]:
@@ -71,4 +70,4 @@ def run_predictions(path: Path) -> tuple[Predictions, Prepared]:
 def _run_file(path: str, mtime: float) -> tuple[Predictions, Prepared]:
     frame, name = load_frame(path)
     predictions = resolve(frame, detect_columns(list(frame.columns)), name)
-    return predictions, prepare(**predictions.evaluate_kwargs())
+    return predictions, predictions.prepare()

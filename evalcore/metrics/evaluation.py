@@ -242,17 +242,33 @@ def prepare(y_true, y_pred=None, y_score=None, *, labels=None, pos_label=None, c
                           "pass one prediction per row")
     if len(yt) == 0:
         raise input_error("at least one row", "none", "pass a non-empty file")
-    if task is None and text_input:
-        task = "classification"
-    if task is None:
-        task = "regression" if y_score is None and (_is_continuous(yt) or (yp is not None and _is_continuous(yp))) \
-            else "classification"
+    task = _task(task, yt, yp, y_score, text_input)
     if task == "regression":
         if yp is None:
             raise input_error("a column of predicted values for a regression task", "none",
                               "add a y_pred column")
         return RegressionInputs(yt, yp, confidence, n_resamples, random_state)
-    return _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state)
+    prepared = _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state)
+    if task in ("binary", "multiclass") and prepared.task != task:
+        raise input_error(f"a {task} task, as given", f"{len(prepared.classes)} classes {preview(prepared.classes)}",
+                          "leave task out to detect it from the labels")
+    return prepared
+
+
+TASKS = ("classification", "binary", "multiclass", "regression")
+
+
+def _task(task, yt, yp, y_score, text_input: bool) -> str:
+    """The task as given (a reader that decided it once: 'binary', 'multiclass', 'regression'), else detected
+    from the values: text labels are classes, non-whole numbers without scores a regression."""
+    if task is not None:
+        if task not in TASKS:
+            raise input_error(f"a task among {', '.join(TASKS)}", f"'{task}'", "leave task out to detect it")
+        return task
+    if text_input:
+        return "classification"
+    continuous = _is_continuous(yt) or (yp is not None and _is_continuous(yp))
+    return "regression" if y_score is None and continuous else "classification"
 
 
 def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state) -> Prepared:
@@ -555,7 +571,8 @@ def evaluate(y_true, y_pred=None, y_score=None, *, labels=None, pos_label=None, 
         pos_label: the positive class of a binary task; default: the non-'negative' label, else the last.
         threshold: predict positive when score >= threshold (binary with scores); default 0.5 unless
             y_pred is given.
-        task: 'classification' or 'regression'; default: detected from the values.
+        task: 'classification', 'binary', 'multiclass' or 'regression'; default: detected from the values.
+            A task given is not detected again (a predictions file's reader decides it once).
     """
     prepared = prepare(y_true, y_pred, y_score, labels=labels, pos_label=pos_label, confidence=confidence,
                        n_resamples=n_resamples, random_state=random_state, task=task)

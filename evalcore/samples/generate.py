@@ -10,6 +10,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from evalcore.predictions import prediction_table, write_predictions
 from evalcore.samples import HERE
 
 
@@ -19,25 +20,24 @@ def main() -> None:
     model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=2000)).fit(x_tr, y_tr)
     names = np.array(["malignant", "benign"])
     proba = model.predict_proba(x_te)[:, 0]  # score of 'malignant', the class a screening tool looks for
-    pd.DataFrame({"y_true": names[y_te], "y_pred": names[model.predict(x_te)], "score": proba.round(6),
-                  "mean_radius_band": pd.cut(x_te[:, 0], [0, 12, 15, 40], labels=["small", "medium", "large"])
-                  }).to_csv(HERE / "breast_cancer.csv", index=False)
+    band = pd.cut(x_te[:, 0], [0, 12, 15, 40], labels=["small", "medium", "large"])
+    write_predictions(prediction_table(names[y_te], y_pred=names[model.predict(x_te)], score=proba,
+                                       other={"mean_radius_band": band}), HERE / "breast_cancer.csv")
 
     data = load_digits()
     x_tr, x_te, y_tr, y_te = train_test_split(data.data, data.target, test_size=0.5, random_state=0)
     model = make_pipeline(StandardScaler(), LogisticRegression(C=0.01, max_iter=2000)).fit(x_tr, y_tr)
     proba = model.predict_proba(x_te)
-    frame = pd.DataFrame({"y_true": y_te})
-    for k in range(10):
-        frame[f"prob_{k}"] = proba[:, k].round(6)
-    frame["ink"] = np.where(x_te.sum(axis=1) > np.median(x_te.sum(axis=1)), "heavy", "light")
-    frame.to_csv(HERE / "digits.csv", index=False)
+    ink = np.where(x_te.sum(axis=1) > np.median(x_te.sum(axis=1)), "heavy", "light")
+    write_predictions(prediction_table(y_te, probabilities={str(k): proba[:, k] for k in range(10)},
+                                       other={"ink": ink}), HERE / "digits.csv")
 
     data = load_diabetes()
     x_tr, x_te, y_tr, y_te = train_test_split(data.data, data.target, test_size=0.5, random_state=0)
     model = Ridge(alpha=0.5).fit(x_tr, y_tr)
-    pd.DataFrame({"y_true": y_te, "y_pred": model.predict(x_te).round(3),
-                  "sex": np.where(x_te[:, 1] > 0, "group A", "group B")}).to_csv(HERE / "diabetes.csv", index=False)
+    sex = np.where(x_te[:, 1] > 0, "group A", "group B")
+    write_predictions(prediction_table(y_te, y_pred=model.predict(x_te).round(3), other={"sex": sex}),
+                      HERE / "diabetes.csv")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import pandas as pd
 
 from evalcore.metrics import evaluate
+from evalcore.predictions.columns import Y_TRUE
+from evalcore.predictions.write import predictions_frame, write_predictions
 from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, RunStore
 from evalcore.training import datasets
 from evalcore.training.callbacks import LiveLogger, TerminateOnNaN
@@ -31,14 +32,6 @@ class Outcome:
     status: str
     error: str | None
     summary: dict
-
-
-def predictions_frame(classes: tuple[str, ...], y_true: np.ndarray, proba: np.ndarray) -> pd.DataFrame:
-    """The test set's predictions in the format the Evaluate page reads (y_true, y_pred, prob_<class>)."""
-    frame = pd.DataFrame({"y_true": np.asarray(classes)[y_true], "y_pred": np.asarray(classes)[proba.argmax(1)]})
-    for i, c in enumerate(classes):
-        frame[f"prob_{c}"] = proba[:, i].round(6)
-    return frame
 
 
 def _callbacks(config: TrainConfig, logger: LiveLogger, folder: Path) -> list[keras.callbacks.Callback]:
@@ -109,8 +102,8 @@ def _evaluate_test_set(model: keras.Model, data: datasets.Dataset, folder: Path)
     proba = model.predict(data.x_test, verbose=0, batch_size=256).astype(np.float64)
     frame = predictions_frame(data.classes, data.y_test, proba)
     files = {"predictions": folder / "predictions.csv", "model": folder / "model.keras"}
-    frame.to_csv(files["predictions"], index=False)
-    report = evaluate(frame["y_true"].to_numpy(), y_score=proba, labels=list(data.classes))
+    write_predictions(frame, files["predictions"])
+    report = evaluate(frame[Y_TRUE].to_numpy(), y_score=proba, labels=list(data.classes))
     model.save(files["model"])
     m = report.metrics
     return {"test_accuracy": m["Accuracy"].value, "test_log_loss": m["Log loss"].value,

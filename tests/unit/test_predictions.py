@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from evalcore.errors import InputError
-from evalcore.metrics import evaluate
 from evalcore.predictions import detect_columns, read_predictions
 from tests.corpus import BAD_FILES
 
@@ -24,7 +23,7 @@ def test_bad_file_gives_a_clear_input_error(name):
     data, words = BAD_FILES[name]
     with pytest.raises(InputError) as info:
         p = read_predictions(data, name=name)
-        evaluate(**p.evaluate_kwargs())  # some problems only show when evaluating
+        p.evaluate()  # some problems only show when evaluating
     message = str(info.value)
     assert message.startswith("Expected"), message
     assert "Fix:" in message, message
@@ -37,7 +36,7 @@ def test_labels_stay_text():
     p = read_predictions(b"y_true,y_pred\n007,007\nNA,None\n007,NA\n", name="t.csv")
     assert p.y_true.tolist() == ["007", "NA", "007"]
     assert p.y_pred.tolist() == ["007", "None", "NA"]
-    r = evaluate(**p.evaluate_kwargs())
+    r = p.evaluate()
     assert set(r.classes) == {"007", "NA", "None"}
 
 
@@ -68,20 +67,20 @@ def test_gzip_and_parquet_round_trip(tmp_path):
         p = read_predictions(path)
         assert p.task == "multiclass" and p.classes == ("cat", "dog", "emu")
         assert p.other_columns == ["site"]
-        r = evaluate(**p.evaluate_kwargs())
+        r = p.evaluate()
         assert r.metrics["Accuracy"].value == 1.0
 
 
 def test_labels_as_indices_into_probability_columns():
     p = read_predictions(b"y_true,prob_cat,prob_dog\n0,0.8,0.2\n1,0.3,0.7\n1,0.6,0.4\n", name="i.csv")
     assert p.y_true.tolist() == ["cat", "dog", "dog"]
-    assert evaluate(**p.evaluate_kwargs()).metrics["Accuracy"].value == pytest.approx(2 / 3)
+    assert p.evaluate().metrics["Accuracy"].value == pytest.approx(2 / 3)
 
 
 def test_regression_detected():
     p = read_predictions(b"target,prediction\n1.5,1.4\n2.0,2.5\n3.25,3.0\n", name="r.csv")
     assert p.task == "regression"
-    r = evaluate(**p.evaluate_kwargs())
+    r = p.evaluate()
     assert r.metrics["MSE"].value == pytest.approx(np.mean([0.01, 0.25, 0.0625]))
 
 
@@ -93,10 +92,10 @@ def test_manual_override_of_columns():
 
 def test_suspicious_but_valid_files_warn():
     p = read_predictions(b"y_true,prob_a,prob_b\na,0.5,0.7\nb,0.2,0.2\n", name="s.csv")
-    r = evaluate(**p.evaluate_kwargs())
+    r = p.evaluate()
     p2 = read_predictions(b"y_true,y_pred\na,a\nb,c\n", name="s2.csv")
     assert any("sum to 1 (rows 1, 2)" in w for w in r.warnings), r.warnings
-    assert any("'c'" in w for w in evaluate(**p2.evaluate_kwargs()).warnings)
+    assert any("'c'" in w for w in p2.evaluate().warnings)
 
 
 @pytest.mark.parametrize("data, words", [
@@ -108,15 +107,15 @@ def test_each_data_problem_is_warned_once_by_the_report(data, words):
     """The report (page, CLI and API) owns the warnings about the data; the file's own warnings are only
     about reading it."""
     p = read_predictions(data, name="w.csv")
-    r = evaluate(**p.evaluate_kwargs())
+    r = p.evaluate()
     every = [*p.warnings, *r.warnings]
     assert sum(words in w for w in every) == 1 and not p.warnings, every
 
 
 def test_the_report_says_whether_calibration_is_available():
-    probabilities = evaluate(**read_predictions(b"y_true,score\n1,0.9\n0,0.2\n", name="p.csv").evaluate_kwargs())
-    percent = evaluate(**read_predictions(b"y_true,score\n1,90\n0,20\n", name="p.csv").evaluate_kwargs())
-    labels = evaluate(**read_predictions(b"y_true,y_pred\n1,1\n0,1\n", name="p.csv").evaluate_kwargs())
+    probabilities = read_predictions(b"y_true,score\n1,0.9\n0,0.2\n", name="p.csv").evaluate()
+    percent = read_predictions(b"y_true,score\n1,90\n0,20\n", name="p.csv").evaluate()
+    labels = read_predictions(b"y_true,y_pred\n1,1\n0,1\n", name="p.csv").evaluate()
     assert probabilities.has_calibration and not percent.has_calibration and not labels.has_calibration
     assert any("divide them by 100" in w and "from 20 to 90" in w for w in percent.warnings), percent.warnings
 
@@ -136,8 +135,8 @@ def test_decimal_comma_only_in_semicolon_files():
     """A quoted "1,000" in a comma-separated file is not the number 1.0 (it was read so before)."""
     p = read_predictions(b'y_true;y_pred\n1,5;1,25\n2,0;2,5\n3,5;3,0\n', name="dc.csv")
     assert p.task == "regression"
-    assert evaluate(**p.evaluate_kwargs()).metrics["MAE"].value == pytest.approx((0.25 + 0.5 + 0.5) / 3)
+    assert p.evaluate().metrics["MAE"].value == pytest.approx((0.25 + 0.5 + 0.5) / 3)
     p = read_predictions(b'y_true,y_pred\n"1,000",1.4\n2.0,2.5\n3.5,3.0\n', name="thousands.csv")
     with pytest.raises(InputError) as info:
-        evaluate(**p.evaluate_kwargs())
+        p.evaluate()
     assert "y_true" in str(info.value) and "in row 1." in str(info.value)

@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from evalcore.errors import InputError
-from evalcore.metrics import evaluate
 from evalcore.predictions import load_frame, read_predictions
 
 # Words of Arrow's, pandas', zlib's and Parquet's own messages: none may reach a user.
@@ -35,7 +34,7 @@ def _parquet(table: pa.Table) -> bytes:
 def _refusal(data: bytes, name: str) -> str:
     with pytest.raises(InputError) as info:
         p = read_predictions(data, name=name)
-        evaluate(**p.evaluate_kwargs())
+        p.evaluate()
     message = str(info.value)
     assert message.startswith("Expected") and ". Fix: " in message, message
     assert not INTERNALS.search(message.split(". Fix: ")[0]), message  # a fix may name a tool

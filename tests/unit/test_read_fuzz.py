@@ -41,7 +41,6 @@ from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
 from evalcore.errors import InputError
-from evalcore.metrics import evaluate
 from evalcore.predictions import load_frame, read_predictions
 
 MB = 2**20
@@ -395,7 +394,7 @@ def _check(data: bytes, name: str, how: str, limit: int | None, bound_mb: float,
             assert p.n_rows > 0 and p.task in ("binary", "multiclass", "regression")
             assert limit is None or name.endswith(".gz") or len(data) <= limit
             try:
-                report = evaluate(**p.evaluate_kwargs())
+                report = p.evaluate()
                 assert report.n_rows == p.n_rows
                 event(f"evaluated: {p.task}")
             except InputError as exc:
