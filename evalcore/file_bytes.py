@@ -159,14 +159,14 @@ def read_bounded(source, name: str | None, max_bytes: int) -> tuple[Buffer, str,
     if isinstance(source, (bytes, bytearray, memoryview)):
         name = name or "upload"
         try:
-            data = memoryview(source).cast("B")
+            view = memoryview(source).cast("B")
         except TypeError:
             raise input_error("the file's bytes", "a buffer of another shape", "pass the bytes of the file") from None
-        if len(data) > max_bytes:
-            raise too_large(max_bytes, describe_size(len(data)), name)
-        if data[:2] == GZIP_MAGIC:
-            return gunzip((data[i: i + CHUNK] for i in range(0, len(data), CHUNK)), name, max_bytes), name, True
-        return data, name, False
+        if len(view) > max_bytes:
+            raise too_large(max_bytes, describe_size(len(view)), name)
+        if view[:2] == GZIP_MAGIC:
+            return gunzip((view[i: i + CHUNK] for i in range(0, len(view), CHUNK)), name, max_bytes), name, True
+        return view, name, False
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = name or path.name
@@ -197,7 +197,7 @@ def gunzip(chunks: Iterable[Buffer], name: str, limit: int) -> bytearray:
     b'a,b\\n1,2\\n'
     """
     out = bytearray()
-    d = zlib.decompressobj(31)
+    d: zlib._Decompress | None = zlib.decompressobj(31)  # None between members
     members = 0
     member_input = 0  # compressed bytes given to the current member
     for chunk in chunks:

@@ -432,7 +432,9 @@ def _as_text_or_float(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
 
 def _counted_read(pf: pq.ParquetFile, columns: list[str], batch_rows: int, limit: int, name: str) -> pa.Table:
     """Read batch by batch, refusing as soon as the decoded size (dictionaries expanded) passes the limit."""
-    batches, decoded, cache = [], 0, {}
+    batches: list[pa.RecordBatch] = []
+    decoded = 0
+    cache: dict[tuple[int, int], np.ndarray] = {}  # the last dictionary's value lengths
     for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
         decoded += _decoded_bytes(batch, cache)
         if decoded > limit:
@@ -446,13 +448,7 @@ def _counted_read(pf: pq.ParquetFile, columns: list[str], batch_rows: int, limit
 
 def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
     """A Parquet file's columns of single values; refused once its decoded size passes ``limit``."""
-    try:
-        source = pa.py_buffer(data)
-        meta = pq.ParquetFile(pa.BufferReader(source)).metadata
-        schema = meta.schema.to_arrow_schema()
-    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError):
-        raise input_error(f"a valid Parquet file in '{name}'", _damaged(data),
-                          "write the file again, or upload a CSV") from None
+    source, meta, schema = _parquet_metadata(data, name)
     if meta.num_columns > MAX_COLUMNS:
         raise too_many_columns(name, f"{meta.num_columns:,}")
     names = [str(f.name) for f in schema]
@@ -463,14 +459,40 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
         raise input_error(f"columns of single values in '{name}'", "none" if not names else
                           f"only columns of lists, structs or maps ({preview([c for c, _ in left_out])})",
                           "write the labels, predictions and scores as plain columns")
+    table = _read_columns(source, meta, columns, limit, name)
+    kept, arrays, unreadable = _single_value_columns(columns, table, name)
+    frame = pa.table(arrays, names=kept).to_pandas(ignore_metadata=True) if kept else pd.DataFrame()
+    frame.columns = kept
+    nulls = _null_rows(kept, arrays)
+    if nulls:
+        frame.attrs["nulls"] = nulls
+    dropped = [f"'{c}' ({why})" for c, why in left_out] + unreadable
+    if dropped:
+        frame.attrs["warnings"] = (f"Column(s) {preview(dropped)} of '{name}' were left out: evalcore reads "
+                                   "columns of single values (numbers, text, dates, true/false).",)
+    return frame
+
+
+def _parquet_metadata(data: Buffer, name: str) -> tuple[pa.Buffer, pq.FileMetaData, pa.Schema]:
+    """The file's buffer, metadata and Arrow schema; a file that is not Parquet is an error."""
+    try:
+        source = pa.py_buffer(data)
+        meta = pq.ParquetFile(pa.BufferReader(source)).metadata
+        return source, meta, meta.schema.to_arrow_schema()
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError):
+        raise input_error(f"a valid Parquet file in '{name}'", _damaged(data),
+                          "write the file again, or upload a CSV") from None
+
+
+def _read_columns(source: pa.Buffer, meta: pq.FileMetaData, columns: list[str], limit: int, name: str) -> pa.Table:
+    """The columns read: in one go when the metadata shows they fit in ``limit``, else counted batch by batch."""
     batch_rows = 1
     try:
         batch_rows, as_dictionary, bound = _plan(source, meta, columns, limit)
         pf = pq.ParquetFile(pa.BufferReader(source), metadata=meta, read_dictionary=as_dictionary)
         if 0 <= bound <= limit:  # the metadata shows it fits: one read, on every core
-            table = pf.read(columns=columns)
-        else:
-            table = _counted_read(pf, columns, batch_rows, limit, name)
+            return pf.read(columns=columns)
+        return _counted_read(pf, columns, batch_rows, limit, name)
     except InputError:
         raise
     except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
@@ -478,6 +500,12 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
             raise too_large(limit, f"'{name}', a Parquet file that does not fit in memory") from None
         raise _parquet_fault(pq.ParquetFile(pa.BufferReader(source), metadata=meta), columns, batch_rows, name,
                              exc) from None
+
+
+def _single_value_columns(columns: list[str], table: pa.Table, name: str
+                          ) -> tuple[list[str], list[pa.Array], list[str]]:
+    """(names kept, their columns as text or float, the unreadable ones described); text that is not UTF-8 is an
+    error naming the row."""
     kept, arrays, unreadable = [], [], []
     for col_name, col in zip(columns, table.columns):
         try:
@@ -495,18 +523,15 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
                                   "write the file again with pandas or pyarrow (df.to_parquet), or upload a CSV")
         kept.append(col_name)
         arrays.append(converted)
-    frame = pa.table(arrays, names=kept).to_pandas(ignore_metadata=True) if kept else pd.DataFrame()
-    frame.columns = kept
+    return kept, arrays, unreadable
+
+
+def _null_rows(kept: list[str], arrays: list[pa.Array]) -> dict[str, tuple[int, list[int]]]:
+    """For each column with missing values: (how many, the first five rows, from 1)."""
     nulls = {}
     for col_name, col in zip(kept, arrays):
         if col.null_count:
             first = pc.indices_nonzero(col.is_null()).slice(0, 5).to_pylist() if hasattr(pc, "indices_nonzero") \
                 else np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[:5].tolist()
             nulls[col_name] = (col.null_count, [r + 1 for r in first])
-    if nulls:
-        frame.attrs["nulls"] = nulls
-    dropped = [f"'{c}' ({why})" for c, why in left_out] + unreadable
-    if dropped:
-        frame.attrs["warnings"] = (f"Column(s) {preview(dropped)} of '{name}' were left out: evalcore reads "
-                                   "columns of single values (numbers, text, dates, true/false).",)
-    return frame
+    return nulls

@@ -53,7 +53,7 @@ def _probabilities(p: Predictions, classes: list[str]) -> np.ndarray | None:
         return None
     out = np.zeros((p.n_rows, len(classes)))
     if p.score.ndim == 2:
-        for j, c in enumerate(p.classes):
+        for j, c in enumerate(p.classes or ()):
             out[:, classes.index(c)] = p.score[:, j]
         return out
     if p.score.min() < 0 or p.score.max() > 1 or len(classes) != 2:

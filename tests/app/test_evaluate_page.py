@@ -161,3 +161,12 @@ def test_a_label_found_only_in_y_pred_is_warned_once():
     at = _upload(_app(), b"y_true,y_pred\na,a\nb,b\na,c\nb,b\n")
     warnings = [shown(w.value) for w in at.warning]
     assert len(warnings) == 1 and "'c'" in warnings[0], warnings
+
+
+def test_probability_rows_not_summing_to_1_are_warned_once_and_the_task_is_the_readers():
+    at = _upload(_app(), b"y_true,prob_a,prob_b,prob_c\na,0.5,0.2,0.1\nb,0.2,0.7,0.1\nc,0.1,0.1,0.8\na,0.6,0.3,0.1\n")
+    assert not at.exception and not at.error
+    warnings = [shown(w.value) for w in at.warning]
+    assert len(warnings) == 1 and "do not sum to 1" in warnings[0], warnings
+    rule = next(shown(c.value) for c in at.caption if "predictions:" in c.value)
+    assert "argmax" in rule
