@@ -16,7 +16,7 @@ from evalcore.metrics.evaluation import Prepared
 from pathlib import Path
 
 from evalcore.errors import InputError
-from evalcore.predictions import ColumnMap, Predictions, detect_columns, load_frame, resolve
+from evalcore.predictions import ColumnMap, Predictions, from_frame, load_frame, resolve
 
 
 @dataclass(frozen=True)
@@ -41,21 +41,18 @@ def table_of(source: Source) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=6, show_spinner="Computing metrics…")
 def _evaluation(key: str, name: str, roles: tuple, pos_label: str | None, _frame: pd.DataFrame):
-    mapping = ColumnMap(**{**dict(roles), "probabilities": dict(dict(roles)["probabilities"])})
-    predictions = resolve(_frame, mapping, name)
+    predictions = resolve(_frame, ColumnMap.from_key(roles), name)
     return predictions, predictions.prepare(pos_label=pos_label)
 
 
 def evaluation_of(source: Source, mapping: ColumnMap, pos_label: str | None = None) -> tuple[Predictions, Prepared]:
     """(Predictions, Prepared) for a source under a column mapping and positive class, cached."""
-    roles = tuple(sorted({**mapping.as_dict(), "probabilities": tuple(mapping.probabilities.items())}.items()))
-    return _evaluation(source.key, source.name, roles, pos_label, table_of(source))
+    return _evaluation(source.key, source.name, mapping.key(), pos_label, table_of(source))
 
 
 def predictions_of(source: Source) -> Predictions:
     """A source's predictions under its detected columns (the Runs page's file comparison)."""
-    frame = table_of(source)
-    return resolve(frame, detect_columns(list(frame.columns)), source.name)
+    return from_frame(table_of(source), source.name)
 
 
 def run_predictions(path: Path) -> tuple[Predictions, Prepared]:
@@ -68,6 +65,5 @@ def run_predictions(path: Path) -> tuple[Predictions, Prepared]:
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the run's predictions…")
 def _run_file(path: str, mtime: float) -> tuple[Predictions, Prepared]:
-    frame, name = load_frame(path)
-    predictions = resolve(frame, detect_columns(list(frame.columns)), name)
+    predictions = from_frame(*load_frame(path))
     return predictions, predictions.prepare()

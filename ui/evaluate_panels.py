@@ -13,6 +13,7 @@ from evalcore.export import frame_to_csv, report_to_csv, report_to_json
 from evalcore.metrics.evaluation import Prepared
 from evalcore.metrics.report import EvaluationReport
 from evalcore.predictions import ColumnMap, Predictions, class_of_column, detect_columns
+from evalcore.predictions.columns import FORMAT_HELP, PROB
 from evalcore.samples import SAMPLES
 from evalcore.runs.evaluations import save_evaluation
 from evalcore.slices import metrics_by_group
@@ -33,8 +34,7 @@ def choose_source() -> Source | None:
     if mode == "Upload a file":
         up = st.file_uploader("Predictions file (CSV, TSV, .csv.gz or Parquet)",
                               type=PREDICTION_TYPES, key="eval_upload",
-                              help="One row per prediction: a true-label column (y_true/label/target), and a "
-                                   "predicted label (y_pred), a score, or one prob_<class> column per class.")
+                              help=FORMAT_HELP)
         if up is None:
             st.info("Upload a predictions file, or choose **Try a sample** to see a real model's evaluation.")
             return None
@@ -63,7 +63,7 @@ def column_mapping(columns: list[str], file_key: str) -> ColumnMap:
             score = None if score_col == NONE else score_col
         elif mode == score_modes[1]:
             default = list(detected.probabilities.values())
-            chosen = st.multiselect("Probability columns (column name after prob_ is the class)", columns,
+            chosen = st.multiselect(f"Probability columns (column name after {PROB} is the class)", columns,
                                     default=default, key=f"map_probs_{file_key}")
             probabilities = {class_of_column(c): c for c in chosen}
     return ColumnMap(None if y_true == NONE else y_true, None if y_pred == NONE else y_pred, score, probabilities)
@@ -171,7 +171,7 @@ def confusion_panel(report: EvaluationReport) -> None:
 
 def curve_panels(report: EvaluationReport) -> None:
     if not report.curves:
-        st.info("Curves need scores or probabilities: map a score column or prob_<class> columns.")
+        st.info(f"Curves need scores or probabilities: map a score column or {PROB}<class> columns.")
         return
     op_roc = op_pr = None
     if report.threshold is not None and report.task == "binary":

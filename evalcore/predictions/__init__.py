@@ -26,13 +26,13 @@ from evalcore.predictions.columns import (
     detect_columns,
     probability_column,
 )
-from evalcore.predictions.read import load_frame, read_predictions
+from evalcore.predictions.read import from_frame, load_frame, read_predictions
 from evalcore.predictions.resolve import resolve
 from evalcore.predictions.validated import EvaluationInput, Predictions
 from evalcore.predictions.write import prediction_table, predictions_frame, write_predictions
 
 __all__ = [
     "PRED_NAMES", "PROB_PREFIX", "SCORE_NAMES", "TRUE_NAMES", "ColumnMap", "EvaluationInput", "Predictions",
-    "class_of_column", "detect_columns", "load_frame", "parse_numbers", "prediction_table", "predictions_frame",
+    "class_of_column", "detect_columns", "from_frame", "load_frame", "parse_numbers", "prediction_table", "predictions_frame",
     "probability_column", "read_predictions", "resolve", "write_predictions",
 ]

@@ -30,6 +30,8 @@ TRUE_NAMES = (Y_TRUE, "label", "labels", "target", "actual", "truth", "true", "g
 PRED_NAMES = (Y_PRED, "pred", "prediction", "predicted", "predicted_label", "pred_label", "yhat", "y_hat")
 SCORE_NAMES = (SCORE, "y_score", "prob", "proba", "probability", "y_prob", "y_proba", "p")
 PROB_PREFIX = re.compile(rf"^(?:{PROB[:-1]}|proba|probability|p|score)[_:](.+)$", re.IGNORECASE)
+FORMAT_HELP = (f"One row per prediction: a true-label column ({Y_TRUE}/label/target), and a predicted label "
+               f"({Y_PRED}), a score, or one {PROB}<class> column per class.")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,20 @@ class ColumnMap:
         """
         return {Y_TRUE: self.y_true, Y_PRED: self.y_pred, SCORE: self.score,
                 PROBABILITIES: dict(self.probabilities)}
+
+    def key(self) -> tuple:
+        """The roles as a hashable tuple (a cache key); :meth:`from_key` turns it back.
+
+        >>> m = ColumnMap("t", probabilities={"a": "pa", "b": "pb"})
+        >>> ColumnMap.from_key(m.key()) == m
+        True
+        """
+        return self.y_true, self.y_pred, self.score, tuple(self.probabilities.items())
+
+    @classmethod
+    def from_key(cls, key: tuple) -> ColumnMap:
+        y_true, y_pred, score, probabilities = key
+        return cls(y_true, y_pred, score, dict(probabilities))
 
     def used(self) -> set[str | None]:
         """Every column given a role (the others are kept for slicing)."""

@@ -62,5 +62,14 @@ def read_predictions(source, *, columns: Mapping | ColumnMap | None = None, name
         max_bytes: the largest file to read, after decompression (default ``$EVALCORE_MAX_FILE_SIZE`` or 1 GiB).
     """
     frame, source_name = load_frame(source, name, max_bytes=max_bytes)
-    mapping = with_overrides(detect_columns(list(frame.columns)), columns)
-    return resolve(frame, mapping, source_name)
+    return from_frame(frame, source_name, columns)
+
+
+def from_frame(frame: pd.DataFrame, source: str, columns: Mapping | ColumnMap | None = None) -> Predictions:
+    """A table already read (:func:`load_frame`) validated under its detected roles and ``columns``' overrides.
+
+    >>> import pandas as pd
+    >>> from_frame(pd.DataFrame({"label": ["a", "b"], "pred": ["a", "a"]}), "t.csv").mapping.y_pred
+    'pred'
+    """
+    return resolve(frame, with_overrides(detect_columns(list(frame.columns)), columns), source)
