@@ -128,7 +128,10 @@ def test_the_default_delong_class_is_one_where_the_models_differ():
     pa[:, 2] += rng.random(120) * 0.5 + (y == "c") * 0.3
     pb = pa.copy()
     pb[:, 2] = rng.random(120)  # B knows nothing about 'c'
-    frame = lambda p: pd.DataFrame({"y_true": y, **{f"prob_{c}": p[:, j] / p.sum(1) for j, c in enumerate("abc")}})
+
+    def frame(p):
+        return pd.DataFrame({"y_true": y, **{f"prob_{c}": p[:, j] / p.sum(1) for j, c in enumerate("abc")}})
+
     r = compare_files(_file(frame(pa)), _file(frame(pb)))
     assert r.delong.positive == "c" and r.delong.auc_a != r.delong.auc_b
 

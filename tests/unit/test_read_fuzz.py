@@ -206,6 +206,11 @@ def _values(draw, kind: str, n: int) -> pa.Array:
         return pa.array(column(st.binary(max_size=6)), pa.binary())
     if kind == "bad_utf8":  # text whose bytes are not all UTF-8 (a writer that did not check)
         return pa.array(column(st.binary(max_size=4)), pa.binary()).view(pa.string())
+    return _dated_or_nested_values(draw, kind, n, column)
+
+
+def _dated_or_nested_values(draw, kind: str, n: int, column) -> pa.Array:
+    """Dates, times, durations, decimals, nulls, lists, structs and maps (``column`` draws a column's cells)."""
     if kind == "date32":
         return pa.array(column(st.dates()), pa.date32())
     if kind == "timestamp":
