@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from evalcore.metrics import prepare
+from evalcore.export import report_from_json
 from evalcore.metrics.evaluation import Prepared
+from evalcore.metrics.report import EvaluationReport
 from pathlib import Path
 
 from evalcore.errors import InputError
@@ -57,6 +59,16 @@ def predictions_of(source: Source) -> Predictions:
     """A source's predictions under its detected columns (the Runs page's file comparison)."""
     frame = table_of(source)
     return resolve(frame, detect_columns(list(frame.columns)), source.name)
+
+
+def run_report(files: dict[str, Path]) -> EvaluationReport:
+    """A training run's test-set report: the one the worker stored, else (a run from before reports were stored)
+    its predictions file evaluated again."""
+    path = files.get("report")
+    if path is not None and path.exists():
+        return report_from_json(path.read_bytes())
+    _, prepared = run_predictions(files["predictions"])
+    return prepared.report()
 
 
 def run_predictions(path: Path) -> tuple[Predictions, Prepared]:

@@ -32,7 +32,7 @@ def test_baseline_run_logs_curves_predictions_and_summary(tmp_path):
     store, run_id, outcome = _run(tmp_path, config)
     assert outcome.status == FINISHED and outcome.error is None
     run = store.run(run_id)
-    assert run.status == FINISHED and run.summary["test_rows"] == 360 and 0 <= run.summary["test_accuracy"] <= 1
+    assert run.status == FINISHED and run.summary["test_rows"] == 360 and 0 <= run.summary["accuracy"] <= 1
     curves = run_curves(store.series(run_id))
     assert curves.epochs.tolist() == [1, 2] and curves.planned_epochs == 2
     assert np.isfinite(curves.train["loss"]).all() and np.isfinite(curves.val["accuracy"]).all()
@@ -83,7 +83,7 @@ def test_transfer_run_on_the_digits_5_to_9_trains_the_head_only(tmp_path):
     config = TrainConfig(dataset="mnist59", epochs=2, train_size=60, transfer=Transfer(enabled=True))
     store, run_id, outcome = _run(tmp_path, config)
     assert outcome.status == FINISHED
-    assert outcome.summary["test_accuracy"] > 0.5  # 60 images: the pretrained features do the work
+    assert outcome.summary["accuracy"] > 0.5  # 60 images: the pretrained features do the work
 
 
 @pytest.mark.parametrize("kind", ["seed", "step", "cosine"])
