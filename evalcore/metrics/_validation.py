@@ -140,7 +140,7 @@ def type_of_target(y, name: str = "y") -> str:
             return "continuous"
     if arr.dtype.kind == "c":
         raise InputError(f"Expected real-valued labels in {name}, found complex numbers. Fix: pass real labels.")
-    n_unique = len(set(arr.tolist())) if arr.dtype.kind == "O" else len(np.unique(arr))
+    n_unique = len(set(arr)) if arr.dtype == object else len(np.unique(arr))
     return "binary" if n_unique <= 2 else "multiclass"
 
 
@@ -219,7 +219,10 @@ def missing_values(arr: np.ndarray) -> np.ndarray:
             return True
         return isinstance(v, (float, np.floating)) and bool(v != v)
 
-    return np.fromiter((missing(v) for v in arr.tolist()), dtype=bool, count=arr.shape[0])
+    try:  # one C loop: None, and NaN (the one value unequal to itself)
+        return np.asarray(np.equal(arr, None) | (arr != arr), dtype=bool)
+    except TypeError:  # pandas' NA has no truth value: one Python test per entry
+        return np.fromiter((missing(v) for v in arr.tolist()), dtype=bool, count=arr.shape[0])
 
 
 def _check_label_values(arr: np.ndarray, name: str) -> None:
@@ -300,20 +303,19 @@ def _factorize(joined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = np.flatnonzero(np.isnan(joined))
         raise InputError(f"Expected a label in every row, found missing values in {rows_text(rows + 1)}. "
                          f"Fix: fill or drop those rows.")
-    if joined.dtype != object:
-        classes, codes = np.unique(joined, return_inverse=True)
-        return classes, codes.reshape(-1)
-    values = joined.tolist()
+    if joined.dtype != object:  # numbers and fixed-width text: the distinct values, then a binary search per row
+        classes = np.unique(joined)
+        return classes, np.searchsorted(classes, joined)
+    distinct = set(joined)  # objects: hashing, then a binary search per row (no per-row Python loop)
     try:
-        uniques = sorted(set(values))  # as scikit-learn orders object labels
+        uniques = sorted(distinct)  # as scikit-learn orders object labels
     except TypeError as exc:
-        kinds_found = sorted({type(v).__name__ for v in values})
+        kinds_found = sorted({type(v).__name__ for v in distinct})
         raise InputError(f"Expected labels of one type, found a mix of {', '.join(kinds_found)}. "
                          f"Fix: use the same label type throughout, for example all text.") from exc
-    index = {v: i for i, v in enumerate(uniques)}
     classes = np.empty(len(uniques), dtype=object)
     classes[:] = uniques
-    return classes, np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values))
+    return classes, np.searchsorted(classes, joined)
 
 
 @dataclass(frozen=True)
