@@ -36,9 +36,9 @@ def confusion_counts(codes_true: np.ndarray, codes_pred: np.ndarray, n_classes: 
     flat = codes_true.astype(np.int64) * k + codes_pred
     if weight is not None and weight.dtype.kind in "biu":
         # scikit-learn sums integer weights in int64, exactly and wrapping on overflow; bincount would use float64
-        cm = np.zeros(k * k, dtype=np.int64)
-        np.add.at(cm, flat, weight.astype(np.int64, copy=False))
-        return cm.reshape(k, k)
+        summed = np.zeros(k * k, dtype=np.int64)
+        np.add.at(summed, flat, weight.astype(np.int64, copy=False))
+        return summed.reshape(k, k)
     cm = np.bincount(flat, weights=weight, minlength=k * k).reshape(k, k)
     return cm.astype(np.int64, copy=False) if weight is None else cm
 

@@ -33,7 +33,7 @@ def _dense(y):
         return np.asarray(y.toarray())
     if hasattr(y, "to_numpy"):
         dtype = getattr(y, "dtype", None)  # a Series or Index; a DataFrame has dtypes
-        if dtype is not None and (_is_string_dtype(dtype) or dtype == object):
+        if dtype is not None and (_is_string_dtype(dtype) or dtype == np.dtype(object)):
             return y.to_numpy(dtype=object, na_value=None)
         return y.to_numpy()
     try:
@@ -106,31 +106,12 @@ def type_of_target(y, name: str = "y") -> str:
         raise InputTypeError(f"Expected labels as text or numbers in {name}, found bytes ({arr[0]!r}). "
                              f"Fix: decode them, for example with .astype(str).")
     if arr.dtype == object:
-        first = arr.flat[0]
-        if not isinstance(first, str):
-            if first is None or (isinstance(first, float) and np.isnan(first)):
-                raise InputError(f"Expected a label in every row of {name}, found a missing value in row 0. "
-                                 f"Fix: fill or drop rows without a label.")
-            if isinstance(first, (numbers.Number, np.bool_)):
-                # scikit-learn calls these 'unknown'; numbers are unambiguous, so accept them.
-                try:
-                    arr = np.asarray(arr.tolist())
-                except (ValueError, TypeError):
-                    return "unknown"
-                if arr.dtype == object:
-                    return "unknown"
-            else:
-                return "unknown"
+        known = _numbers_of_objects(arr, name)
+        if known is None:
+            return "unknown"
+        arr = known
     if arr.ndim == 2:
-        if arr.dtype.kind in "biuf":
-            if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-                raise InputError(f"Expected finite values in {name}, found NaN or infinity. Fix: remove those rows.")
-            labels = np.unique(arr)
-            if len(labels) < 3 and (arr.dtype.kind in "biu" or _is_integral(labels)):
-                return "multilabel-indicator"
-            if arr.dtype.kind == "f" and not _is_integral(arr):
-                return "continuous-multioutput"
-        return "multiclass-multioutput"
+        return _type_of_2d(arr, name)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             rows = np.flatnonzero(~np.isfinite(arr))
@@ -142,6 +123,36 @@ def type_of_target(y, name: str = "y") -> str:
         raise InputError(f"Expected real-valued labels in {name}, found complex numbers. Fix: pass real labels.")
     n_unique = len(set(arr)) if arr.dtype == object else len(np.unique(arr))
     return "binary" if n_unique <= 2 else "multiclass"
+
+
+def _numbers_of_objects(arr: np.ndarray, name: str) -> np.ndarray | None:
+    """An object array of text as it is, of numbers as a numeric array; None for anything else ('unknown')."""
+    first = arr.flat[0]
+    if isinstance(first, str):
+        return arr
+    if first is None or (isinstance(first, float) and np.isnan(first)):
+        raise InputError(f"Expected a label in every row of {name}, found a missing value in row 0. "
+                         f"Fix: fill or drop rows without a label.")
+    if not isinstance(first, (numbers.Number, np.bool_)):
+        return None
+    # scikit-learn calls these 'unknown'; numbers are unambiguous, so accept them.
+    try:
+        numeric = np.asarray(arr.tolist())
+    except (ValueError, TypeError):
+        return None
+    return None if numeric.dtype == object else numeric
+
+
+def _type_of_2d(arr: np.ndarray, name: str) -> str:
+    if arr.dtype.kind in "biuf":
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise InputError(f"Expected finite values in {name}, found NaN or infinity. Fix: remove those rows.")
+        labels = np.unique(arr)
+        if len(labels) < 3 and (arr.dtype.kind in "biu" or _is_integral(labels)):
+            return "multilabel-indicator"
+        if arr.dtype.kind == "f" and not _is_integral(arr):
+            return "continuous-multioutput"
+    return "multiclass-multioutput"
 
 
 def weighted_average(values, weights=None, *, normalize: bool = True, axis=None):
@@ -220,7 +231,7 @@ def missing_values(arr: np.ndarray) -> np.ndarray:
         return isinstance(v, (float, np.floating)) and bool(v != v)
 
     try:  # one C loop: None, and NaN (the one value unequal to itself)
-        return np.asarray(np.equal(arr, None) | (arr != arr), dtype=bool)
+        return np.asarray((arr == None) | (arr != arr), dtype=bool)  # noqa: E711  (elementwise)
     except TypeError:  # pandas' NA has no truth value: one Python test per entry
         return np.fromiter((missing(v) for v in arr.tolist()), dtype=bool, count=arr.shape[0])
 
@@ -257,13 +268,13 @@ def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
             values = np.flatnonzero(present)
             lut = np.cumsum(present) - 1
             lut = lut.astype(np.int32 if len(values) < 2**31 else np.int64)
-            codes = tuple(lut[s] for s in shifted)
+            coded = tuple(lut[s] for s in shifted)
             if kinds == {"b"}:
                 classes = values.astype(bool)
             else:
                 dtype = np.result_type(*[a.dtype for a in arrays])
                 classes = (values + lo).astype(dtype)
-            return Encoded(classes, codes)
+            return Encoded(classes, coded)
     for a, name in zip(arrays, names or ("y",) * len(arrays)):
         _check_label_values(a, name)
     lengths = [len(a) for a in arrays]

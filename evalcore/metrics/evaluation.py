@@ -133,23 +133,24 @@ class Prepared:
 
     def predicted_codes(self, threshold: float | None) -> np.ndarray:
         """Predicted class codes per row for a threshold (binary with scores) or the fixed predictions."""
-        if threshold is not None and self.has_threshold:
-            neg = 1 - self.pos
-            return np.where(self.score >= threshold, self.pos, neg).astype(np.int32)
+        pos, score = self.pos, self.score
+        if threshold is not None and self.task == "binary" and pos is not None and score is not None:
+            return np.where(score >= threshold, pos, 1 - pos).astype(np.int32)
+        assert self.codes_pred is not None, "no threshold: the predicted labels were given (or the argmax)"
         return self.codes_pred
 
     def confusion_at(self, threshold: float | None) -> np.ndarray:
         """K x K counts (rows true, columns predicted) in O(log n) for a score threshold."""
-        k = len(self.classes)
-        if threshold is not None and self.has_threshold:
+        pos = self.pos
+        if threshold is not None and self.has_threshold and pos is not None:
             c = self.counts[0]
             tp, fp = c.at(threshold)
-            pos, neg = self.pos, 1 - self.pos
+            neg = 1 - pos
             cm = np.zeros((2, 2), dtype=np.int64)
             cm[pos, pos], cm[neg, pos] = tp, fp
             cm[pos, neg], cm[neg, neg] = c.n_pos - tp, c.n_neg - fp
             return cm
-        return confusion_counts(self.codes_true, self.codes_pred, k)
+        return confusion_counts(self.codes_true, self.predicted_codes(None), len(self.classes))
 
     @property
     def average(self) -> str:
@@ -190,8 +191,8 @@ class Prepared:
         predicted = cm.sum(axis=0)
         per_class = []
         for i, label in enumerate(self.classes):
-            row = {key: Estimate(*(float(a[i]) for a in est.per_class[key]), method)
-                   for key in ("precision", "recall", "f1")}
+            row = {key: Estimate(float(values[i]), float(lows[i]), float(highs[i]), method)
+                   for key, (values, lows, highs) in est.per_class.items()}
             per_class.append(ClassStats(label, row["precision"], row["recall"], row["f1"], int(support[i]),
                                         int(predicted[i])))
         warnings = list(self.warnings)
@@ -265,19 +266,57 @@ def prepare(y_true, y_pred=None, y_score=None, *, labels=None, pos_label=None, c
 
 
 def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state) -> Prepared:
+    """The named steps of a classification: scores checked, labels encoded, class order, positive class,
+    scores for the task, then everything the scores give."""
+    score = _checked_scores(y_score, yp, len(yt))
+    found, codes = _encoded_labels(yt, yp)
+    classes = _class_order(found, labels, score)
+    remap = label_positions(np.asarray(classes, dtype=object), np.asarray(found, dtype=object))
+    if not np.array_equal(remap, np.arange(len(found))):
+        codes = [remap[c].astype(np.int32) for c in codes]
+    codes_true = codes[0]
+    codes_pred = codes[1] if yp is not None else None
+    k = len(classes)
+    if k < 2:
+        raise input_error("at least two classes", f"only {preview(classes)}",
+                          "evaluate a file with both classes, or name all classes (prob_<class> columns)")
+    task = "binary" if k == 2 else "multiclass"
+    pos = _positive(classes, pos_label) if task == "binary" else None
+    warnings: list[str] = []
+    bin_score = proba = None
+    argmax = False
+    if score is not None:
+        bin_score, proba = _scores_for_task(score, k, pos, warnings)
+        if proba is not None and codes_pred is None:
+            codes_pred = row_argmax(proba)
+            argmax = True
+    return _score_state(task, tuple(classes), pos, codes_true, codes_pred, bin_score, proba, warnings,
+                        confidence, n_resamples, random_state, argmax)
+
+
+def _checked_scores(y_score, yp, n_rows: int) -> np.ndarray | None:
     score = check_scores(y_score, "score") if y_score is not None else None
-    if score is not None and len(score) != len(yt):
-        raise input_error("one score row per true label", f"{len(score)} score rows for {len(yt)} labels",
+    if score is not None and len(score) != n_rows:
+        raise input_error("one score row per true label", f"{len(score)} score rows for {n_rows} labels",
                           "pass one score per row")
     if yp is None and score is None:
         raise input_error("predicted labels or scores", "neither", "add a y_pred column or probability columns")
+    return score
+
+
+def _encoded_labels(yt, yp) -> tuple[list[str], list[np.ndarray]]:
+    """The labels found (as text) and each input's codes into them."""
     arrays = (yt,) if yp is None else (yt, yp)
     if all(is_text_series(a) for a in arrays):
         enc = encode_series(*arrays)
     else:
         arrays = tuple(a.to_numpy() if hasattr(a, "to_numpy") else a for a in arrays)
         enc = encode(*arrays, names=("y_true", "y_pred")[: len(arrays)])
-    found = _as_text(enc.classes)
+    return _as_text(enc.classes), list(enc.codes)
+
+
+def _class_order(found: list[str], labels, score: np.ndarray | None) -> list[str]:
+    """The classes in score-column order: ``labels`` as given (each found label among them), else natural."""
     if labels is not None:
         classes = [str(c) for c in labels]
         if len(set(classes)) != len(classes):
@@ -286,57 +325,43 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
         if missing:
             raise input_error(f"labels among the classes {preview(classes)}", f"other labels {preview(missing)}",
                               "add a probability column for each of them, or fix the labels")
-    else:
-        classes = natural_order(found)
-        if score is not None and score.ndim == 2 and score.shape[1] != len(classes):
-            raise input_error(f"one score column per class ({len(classes)} classes: {preview(classes)})",
-                              f"{score.shape[1]} score columns", "pass labels= naming the class of each column")
-    remap = label_positions(np.asarray(classes, dtype=object), np.asarray(found, dtype=object))
-    identity = np.array_equal(remap, np.arange(len(found)))
-    codes = [c if identity else remap[c].astype(np.int32) for c in enc.codes]
-    codes_true = codes[0]
-    codes_pred = codes[1] if yp is not None else None
-    k = len(classes)
-    if k < 2:
-        raise input_error("at least two classes", f"only {preview(classes)}",
-                          "evaluate a file with both classes, or name all classes (prob_<class> columns)")
-    task = "binary" if k == 2 else "multiclass"
-    warnings: list[str] = []
-    pos = None
-    if task == "binary":
-        if pos_label is not None:
-            if str(pos_label) not in classes:
-                raise input_error(f"the positive label to be one of {preview(classes)}", f"'{pos_label}'",
-                                  "pick one of the classes")
-            pos = classes.index(str(pos_label))
-        else:
-            pos = default_positive(classes)
-    proba = None
-    bin_score = None
-    argmax = False
-    if score is not None:
-        if score.ndim == 2 and score.shape[1] != k:
-            raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
-                              "give one probability column per class")
-        if score.ndim == 2:
-            sums = score @ np.ones(score.shape[1])  # BLAS: ~6x faster than sum(axis=1) on narrow rows
-            off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
-            if off.size:
-                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 ({rows_text(off + 1)})."
-                                f" Metrics use them as given; log loss and Brier assume probabilities.")
-        if task == "binary":
-            bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
-            bin_score = bin_score.astype(np.float64, copy=False)
-        else:
-            if score.ndim != 2:
-                raise input_error(f"one probability column per class for {k} classes", "a single score column",
-                                  "add prob_<class> columns for every class")
-            proba = score.astype(np.float64, copy=False)
-            if codes_pred is None:
-                codes_pred = row_argmax(proba)
-                argmax = True
-    return _score_state(task, tuple(classes), pos, codes_true, codes_pred, bin_score, proba, warnings,
-                        confidence, n_resamples, random_state, argmax)
+        return classes
+    classes = natural_order(found)
+    if score is not None and score.ndim == 2 and score.shape[1] != len(classes):
+        raise input_error(f"one score column per class ({len(classes)} classes: {preview(classes)})",
+                          f"{score.shape[1]} score columns", "pass labels= naming the class of each column")
+    return classes
+
+
+def _positive(classes: list[str], pos_label) -> int:
+    if pos_label is None:
+        return default_positive(classes)
+    if str(pos_label) not in classes:
+        raise input_error(f"the positive label to be one of {preview(classes)}", f"'{pos_label}'",
+                          "pick one of the classes")
+    return classes.index(str(pos_label))
+
+
+def _scores_for_task(score: np.ndarray, k: int, pos: int | None, warnings: list[str]
+                     ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(the positive class's score, None) for binary, (None, the probability matrix) for multiclass; warns about
+    probability rows that do not sum to 1."""
+    if score.ndim == 2 and score.shape[1] != k:
+        raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
+                          "give one probability column per class")
+    if score.ndim == 2:
+        sums = score @ np.ones(score.shape[1])  # BLAS: ~6x faster than sum(axis=1) on narrow rows
+        off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
+        if off.size:
+            warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 ({rows_text(off + 1)})."
+                            f" Metrics use them as given; log loss and Brier assume probabilities.")
+    if pos is not None:
+        bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
+        return bin_score.astype(np.float64, copy=False), None
+    if score.ndim != 2:
+        raise input_error(f"one probability column per class for {k} classes", "a single score column",
+                          "add prob_<class> columns for every class")
+    return None, score.astype(np.float64, copy=False)
 
 
 CLIPPING = f"probabilities clipped to [eps, 1 - eps], eps = {np.finfo(np.float64).eps:.3g} (float64)"
