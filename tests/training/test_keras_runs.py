@@ -39,6 +39,12 @@ def test_baseline_run_logs_curves_predictions_and_summary(tmp_path):
     assert len(curves.batch["loss"]) == 2 * 4  # batch_log_seconds=0: every batch (120 rows / 32 = 4 batches)
     predictions = read_predictions(store.artifacts(run_id)["predictions"])  # the Evaluate page reads it
     assert predictions.task == "multiclass" and len(predictions.frame) == 360
+    from evalcore.export import report_from_json
+    report = report_from_json(store.artifacts(run_id)["report"].read_bytes())  # the Train page shows it
+    assert report.n_rows == 360 and int(report.confusion.sum()) == 360
+    assert report.metrics["accuracy"].value == run.summary["accuracy"]
+    assert run.summary["f1"] == report.metrics["f1"].value
+    assert run.summary["log_loss"] == report.metrics["log_loss"].value
 
 
 def test_augmentation_layers_are_in_the_model_and_train_only():
