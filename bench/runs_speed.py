@@ -36,7 +36,7 @@ def build(folder: str, runs: int = 1000, epochs: int = 100) -> RunStore:
             cur = con.execute("INSERT INTO runs (name, kind, status, config, created, started, ended, summary) "
                               "VALUES (?, 'train', ?, ?, ?, ?, ?, ?)",
                               (f"run {i}", FINISHED, __import__("json").dumps(config), 1e9 + i, 1e9 + i,
-                               1e9 + i + 60, '{"test_accuracy": 0.9}'))
+                               1e9 + i + 60, '{"accuracy": 0.9}'))
             run_id = cur.lastrowid
             loss = np.exp(-np.arange(epochs) / 30) + rng.normal(0, 0.02, epochs)
             for key, values in (("epoch/loss", loss), ("epoch/val_loss", loss + 0.1),

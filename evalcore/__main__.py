@@ -22,6 +22,7 @@ import traceback
 
 from evalcore.errors import EvalcoreError
 from evalcore.export import report_to_json
+from evalcore.metrics.registry import label_of
 from evalcore.predictions import read_predictions
 
 
@@ -37,8 +38,8 @@ def _table(report, file_warnings: tuple[str, ...] = ()) -> str:
              + (f", positive class '{report.pos_label}'" if report.pos_label is not None else "")
              + f", predictions: {report.prediction_rule}", ""]
     lines.append(f"{'metric':<20}{'value':>10}{f'{pct}% CI':>22}  method")
-    for name, est in report.metrics.items():
-        lines.append(f"{name:<20}{est.value:>10.4f}   [{est.low:>8.4f}, {est.high:>8.4f}]  {est.method}")
+    for key, est in report.metrics.items():
+        lines.append(f"{label_of(key):<20}{est.value:>10.4f}   [{est.low:>8.4f}, {est.high:>8.4f}]  {est.method}")
     if report.per_class:
         lines += ["", f"{'class':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
         for c in report.per_class:
@@ -100,9 +101,10 @@ def _train(args) -> int:
     from evalcore.training.fit import train  # imports Keras
     outcome = train(config, store, run_id, verbose=1)
     print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
-    for key in ("test_accuracy", "test_log_loss", "test_f1_macro", "fit_seconds"):
+    for key, name in (("accuracy", "test accuracy"), ("log_loss", "test log loss"), ("f1", "test F1 (macro)"),
+                      ("fit_seconds", "fit seconds")):
         if key in outcome.summary:
-            print(f"  {key:<15}{outcome.summary[key]:.4f}")
+            print(f"  {name:<17}{outcome.summary[key]:.4f}")
     return 1 if outcome.status == FAILED else 0
 
 
@@ -123,7 +125,7 @@ def _runs() -> int:
     for r in runs:
         val = store.series(r.id, ["epoch/val_accuracy"]).get("epoch/val_accuracy")
         best = f"{np.nanmax(val.values):.4f}" if val is not None and np.isfinite(val.values).any() else "-"
-        test = number(r.summary.get("test_accuracy"))
+        test = number(r.summary.get("accuracy"))
         test = f"{test:.4f}" if np.isfinite(test) else "-"
         epochs = str(len(val.values)) if val is not None else "-"
         secs = f"{r.duration:.0f}" if r.duration is not None else "-"

@@ -12,7 +12,9 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from evalcore.export import report_from_json
 from evalcore.metrics.evaluation import Prepared
+from evalcore.metrics.report import EvaluationReport
 from pathlib import Path
 
 from evalcore.errors import InputError
@@ -53,6 +55,16 @@ def evaluation_of(source: Source, mapping: ColumnMap, pos_label: str | None = No
 def predictions_of(source: Source) -> Predictions:
     """A source's predictions under its detected columns (the Runs page's file comparison)."""
     return from_frame(table_of(source), source.name)
+
+
+def run_report(files: dict[str, Path]) -> EvaluationReport:
+    """A training run's test-set report: the one the worker stored, else (a run from before reports were stored)
+    its predictions file evaluated again."""
+    path = files.get("report")
+    if path is not None and path.exists():
+        return report_from_json(path.read_bytes())
+    _, prepared = run_predictions(files["predictions"])
+    return prepared.report()
 
 
 def run_predictions(path: Path) -> tuple[Predictions, Prepared]:

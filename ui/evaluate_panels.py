@@ -11,6 +11,7 @@ import streamlit as st
 from evalcore import charts
 from evalcore.export import frame_to_csv, report_to_csv, report_to_json
 from evalcore.metrics.evaluation import Prepared
+from evalcore.metrics.registry import label_of
 from evalcore.metrics.report import EvaluationReport
 from evalcore.predictions import ColumnMap, Predictions, class_of_column, detect_columns
 from evalcore.predictions.columns import FORMAT_HELP, PROB
@@ -132,14 +133,14 @@ def threshold_controls(prepared: Prepared) -> float | None:
 
 def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> None:
     """The headline metrics as st.metric tiles, each with its interval and definition, then any warnings."""
-    names = list(report.metrics)
+    ids = list(report.metrics)  # registry order
     pct = int(round(report.confidence * 100))
-    for start in range(0, len(names), 5):
+    for start in range(0, len(ids), 5):
         cols = st.columns(5)
-        for col, name in zip(cols, names[start:start + 5]):
-            est = report.metrics[name]
+        for col, metric_id in zip(cols, ids[start:start + 5]):
+            est = report.metrics[metric_id]
             help_text = plain(f"{est.definition}\n\n{pct}% interval: {est.method}.")
-            col.metric(name, fmt(est.value), help=help_text)
+            col.metric(label_of(metric_id), fmt(est.value), help=help_text)
             col.caption(f"{pct}% CI {fmt(est.low)} – {fmt(est.high)}")
     settings = report.settings()
     bits = [f"{report.n_rows:,} rows", f"task: {report.task}"]

@@ -37,7 +37,7 @@ from evalcore.training.schedules import planned_rates
 from evalcore.errors import InputError
 from evalcore.training.advice import config_warnings
 from ui import evaluate_panels
-from ui.cache import run_predictions
+from ui.cache import run_report
 from ui.guard import section
 from ui.store import run_store
 from ui.text import plain
@@ -388,14 +388,13 @@ def run_results(run: Run) -> None:
     files = run_store().artifacts(run.id)
     if run.status not in (FINISHED, STOPPED) or "predictions" not in files:
         return
-    _, prepared = run_predictions(files["predictions"])
+    report = run_report(files)  # the worker's stored report (older runs: their predictions evaluated again)
     st.subheader("Test-set evaluation")
     s = run.summary
     fit = s.get("fit_seconds")
     fit = f" in {fit:.1f} s" if isinstance(fit, (int, float)) else ""
     st.caption(plain(f"{s.get('test_rows', '?')} test rows (the same fixed split for every run on this dataset) · "
                      f"trained on {s.get('train_rows', '?')} rows{fit}"))
-    report = prepared.report()
     evaluate_panels.headline(report)
     matrix, per_class = st.tabs(["Confusion matrix", "Per class"])  # each needs the full width
     with matrix:

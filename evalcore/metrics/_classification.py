@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from evalcore.errors import InputError, warn_undefined_metric
+from evalcore.metrics._counts import divide, f_beta
 from evalcore.metrics._validation import Targets, check_targets, label_positions, weighted_average
 
 AVERAGE_OPTIONS = (None, "micro", "macro", "weighted", "samples")
@@ -35,9 +36,9 @@ def confusion_counts(codes_true: np.ndarray, codes_pred: np.ndarray, n_classes: 
     flat = codes_true.astype(np.int64) * k + codes_pred
     if weight is not None and weight.dtype.kind in "biu":
         # scikit-learn sums integer weights in int64, exactly and wrapping on overflow; bincount would use float64
-        cm = np.zeros(k * k, dtype=np.int64)
-        np.add.at(cm, flat, weight.astype(np.int64, copy=False))
-        return cm.reshape(k, k)
+        summed = np.zeros(k * k, dtype=np.int64)
+        np.add.at(summed, flat, weight.astype(np.int64, copy=False))
+        return summed.reshape(k, k)
     cm = np.bincount(flat, weights=weight, minlength=k * k).reshape(k, k)
     return cm.astype(np.int64, copy=False) if weight is None else cm
 
@@ -196,15 +197,13 @@ def _zero_division_value(zero_division) -> float:
 
 
 def prf_divide(numerator, denominator, metric: str, modifier: str, average, warn_for, zero_division="warn"):
-    """Divide, replacing 0/0 by the zero_division policy (scikit-learn's _prf_divide)."""
-    numerator = np.asarray(numerator, dtype=np.float64)
-    denominator = np.asarray(denominator, dtype=np.float64).copy()
+    """Divide, replacing 0/0 by the zero_division policy (scikit-learn's _prf_divide): the count kernel's
+    :func:`~evalcore.metrics._counts.divide`, plus scikit-learn's warning."""
+    denominator = np.asarray(denominator, dtype=np.float64)
     mask = denominator == 0
-    denominator[mask] = 1
-    result = numerator / denominator
     if not mask.any():
-        return result
-    result[mask] = _zero_division_value(zero_division)
+        return divide(numerator, denominator)
+    result = divide(numerator, denominator, _zero_division_value(zero_division))
     if zero_division == "warn" and metric in warn_for:
         axis0, axis1 = ("label", "sample") if average == "samples" else ("sample", "label")
         where = "due to" if result.shape[0] == 1 else f"in {axis1}s with"
@@ -275,15 +274,9 @@ def _prfs_from_targets(t: Targets, *, beta, labels, pos_label, average, warn_for
         tp, pred_sum, true_sum = (np.array([a.sum()]) for a in (tp, pred_sum, true_sum))
     precision = prf_divide(tp, pred_sum, "precision", "predicted", average, warn_for, zero_division)
     recall = prf_divide(tp, true_sum, "recall", "true", average, warn_for, zero_division)
-    beta2 = beta ** 2
-    if np.isposinf(beta):
-        f_score = recall
-    elif beta == 0:
-        f_score = precision
-    else:
-        denom = beta2 * np.asarray(true_sum, dtype=np.float64) + np.asarray(pred_sum, dtype=np.float64)
-        f_score = prf_divide((1 + beta2) * np.asarray(tp, dtype=np.float64), denom, "f-score",
-                             "true nor predicted", average, warn_for, zero_division)
+    f_score = f_beta(tp, pred_sum, true_sum, beta, precision, recall,
+                     lambda num, den: prf_divide(num, den, "f-score", "true nor predicted", average, warn_for,
+                                                 zero_division))
     if average == "weighted":
         weights = true_sum
     elif average == "samples":

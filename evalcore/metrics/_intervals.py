@@ -15,10 +15,20 @@ Example:
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
+from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from evalcore.metrics._counts import CountState
 from evalcore.metrics._ranking import CurveCounts
+
+if TYPE_CHECKING:
+    from evalcore.metrics.registry import MetricSpec
+
+Interval = tuple[float, float, float, str]  # value, low, high, how
 
 SMALL_N = 1_000   # below this, means of losses use a row bootstrap instead of the normal approximation
 AP_BINS = 500     # score bins for the average-precision bootstrap
@@ -51,61 +61,46 @@ def multinomial_resample(cm: np.ndarray, n_resamples: int, rng: np.random.Genera
     return draws.reshape((n_resamples,) + counts.shape).astype(np.float64)
 
 
-def _safe_div(num, den, fill=0.0):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / np.where(den == 0, 1, den)
-    return np.where(den == 0, fill, out)
+@dataclass(frozen=True)
+class CountEstimates:
+    """Count metrics of one confusion matrix with their bootstrap intervals.
 
-
-def count_metrics(cms: np.ndarray, pos: int | None, zero_division: float = 0.0) -> dict[str, np.ndarray]:
-    """Vectorised count metrics over a stack of confusion matrices (..., K, K).
-
-    ``pos`` is the positive class index for binary averaging; None means macro averaging.
+    ``metrics``: id -> (value, low, high); ``per_class``: 'precision', 'recall', 'f1' -> (values, lows, highs),
+    arrays of one entry per class.
     """
-    tp = np.diagonal(cms, axis1=-2, axis2=-1)
-    pred = cms.sum(axis=-2)
-    true = cms.sum(axis=-1)
-    n = true.sum(axis=-1)
-    precision_k = _safe_div(tp, pred, zero_division)
-    recall_k = _safe_div(tp, true, zero_division)
-    f1_k = _safe_div(2 * tp, pred + true, zero_division)
-    out = {
-        "accuracy": _safe_div(tp.sum(axis=-1), n, np.nan),
-        "precision_per_class": precision_k,
-        "recall_per_class": recall_k,
-        "f1_per_class": f1_k,
-    }
-    if pos is not None:
-        out["precision"], out["recall"], out["f1"] = precision_k[..., pos], recall_k[..., pos], f1_k[..., pos]
-    else:
-        out["precision"], out["recall"], out["f1"] = precision_k.mean(-1), recall_k.mean(-1), f1_k.mean(-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        present = true > 0
-        rec = np.where(present, tp / np.where(present, true, 1), 0.0)
-        out["balanced_accuracy"] = rec.sum(-1) / np.maximum(present.sum(-1), 1)
-        cov_ytyp = tp.sum(-1) * n - (true * pred).sum(-1)
-        cov_ypyp = n ** 2 - (pred * pred).sum(-1)
-        cov_ytyt = n ** 2 - (true * true).sum(-1)
-        denom = cov_ypyp * cov_ytyt
-        out["mcc"] = np.where(denom == 0, 0.0, cov_ytyp / np.sqrt(np.where(denom == 0, 1, denom)))
-    return out
+
+    metrics: dict[str, tuple[float, float, float]]
+    per_class: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def count_intervals(cm: np.ndarray, pos: int | None, confidence: float, n_resamples: int,
-                    rng: np.random.Generator) -> dict[str, tuple]:
-    """(value, low, high) of every count metric of a confusion matrix; per-class keys hold arrays.
+                    rng: np.random.Generator, specs: Sequence[MetricSpec]) -> CountEstimates:
+    """Value and percentile interval of each count spec, and per-class precision/recall/F1, from the one
+    count kernel: the matrix is a batch of one, its multinomial bootstrap a batch of ``n_resamples``.
 
-    >>> est = count_intervals(np.array([[40, 10], [5, 45]]), 1, 0.95, 500, np.random.default_rng(0))
-    >>> round(float(est["accuracy"][0]), 2), bool(est["accuracy"][1] < 0.85 < est["accuracy"][2])
+    >>> from evalcore.metrics.registry import spec
+    >>> est = count_intervals(np.array([[40, 10], [5, 45]]), 1, 0.95, 500, np.random.default_rng(0),
+    ...                       [spec("accuracy")])
+    >>> value, low, high = est.metrics["accuracy"]
+    >>> round(float(value), 2), bool(low < 0.85 < high)
     (0.85, True)
     """
-    point = count_metrics(cm[None].astype(np.float64), pos)
-    boot = count_metrics(multinomial_resample(cm, n_resamples, rng), pos)
-    return {key: (point[key][0], *percentile_interval(boot[key], confidence)) for key in point}
+    point = CountState.of(cm, pos)
+    boot = CountState.of(multinomial_resample(cm, n_resamples, rng), pos)
+    metrics = {}
+    for s in specs:
+        low, high = percentile_interval(s.compute(boot), confidence)
+        metrics[s.id] = (float(s.compute(point)[0]), float(low), float(high))
+    per_class = {}
+    for key, state_fn in (("precision", CountState.precision_per_class), ("recall", CountState.recall_per_class),
+                          ("f1", CountState.f_per_class)):
+        low, high = percentile_interval(state_fn(boot), confidence)
+        per_class[key] = (state_fn(point)[0], low, high)
+    return CountEstimates(metrics, per_class)
 
 
 def mean_interval(values: np.ndarray, confidence: float, rng: np.random.Generator,
-                  n_resamples: int = 1000) -> tuple[float, float, float, str]:
+                  n_resamples: int = 1000) -> Interval:
     """Mean of per-row values with an interval: normal approximation, or row bootstrap for small N."""
     n = values.shape[0]
     mean = float(values.mean())

@@ -513,6 +513,32 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
 
 
 def _multiclass_roc_auc(yt, score, labels, multi_class, average, weight):
+    _check_multiclass_options(score, multi_class, average)
+    codes, classes = _multiclass_codes(yt, score, labels)
+    if multi_class == "ovo":
+        if weight is not None:
+            raise InputError("Expected no sample_weight for one-vs-one ROC AUC, found weights. "
+                             "Fix: use multi_class='ovr' or drop sample_weight.")
+        return _ovo_auc(codes, score, average)
+    k = len(classes)
+    if average == "micro":
+        onehot = np.zeros(score.shape, dtype=bool)
+        onehot[np.arange(len(codes)), codes] = True
+        w = np.repeat(weight, k) if weight is not None else None
+        return _binary_roc_auc(onehot.ravel(), score.ravel(), w)
+    counts = per_class_counts(codes, score, range(k), weight)
+    aucs = np.array([auc_from_counts(c) for c in counts])
+    if np.isnan(aucs).any():
+        warn_undefined_metric("Only one class is present in y_true. ROC AUC score is not defined in that case.",
+                              stacklevel=3)
+    if average == "weighted":
+        support = np.array([c.n_pos for c in counts])
+        return _average_scores(aucs, average, support)
+    return _average_scores(aucs, average)
+
+
+def _check_multiclass_options(score: np.ndarray, multi_class, average) -> None:
+    """The checks scikit-learn makes before a multiclass ROC AUC, in its order."""
     if score.ndim != 2:
         raise InputError(f"Expected y_score of shape (n_samples, n_classes) since y_true has several classes, "
                          f"found shape {score.shape}. Fix: pass one probability column per class.")
@@ -526,6 +552,10 @@ def _multiclass_roc_auc(yt, score, labels, multi_class, average, weight):
     if average is None and multi_class == "ovo":
         raise InputNotImplementedError("Expected an average for multi_class='ovo', found average=None. "
                                        "Fix: use average='macro' or 'weighted'.")
+
+
+def _multiclass_codes(yt, score: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
+    """The true labels' codes into the score columns' classes (``labels``, or the sorted classes of y_true)."""
     enc_true = encode(yt, names=("y_true",))
     if labels is not None:
         labels = np.asarray(labels).ravel()
@@ -549,26 +579,7 @@ def _multiclass_roc_auc(yt, score, labels, multi_class, average, weight):
         if len(classes) != score.shape[1]:
             raise InputError(f"Expected as many score columns as classes in y_true ({len(classes)}), found "
                              f"{score.shape[1]}. Fix: pass labels= with every class, in column order.")
-    if multi_class == "ovo":
-        if weight is not None:
-            raise InputError("Expected no sample_weight for one-vs-one ROC AUC, found weights. "
-                             "Fix: use multi_class='ovr' or drop sample_weight.")
-        return _ovo_auc(codes, score, average)
-    k = len(classes)
-    if average == "micro":
-        onehot = np.zeros(score.shape, dtype=bool)
-        onehot[np.arange(len(codes)), codes] = True
-        w = np.repeat(weight, k) if weight is not None else None
-        return _binary_roc_auc(onehot.ravel(), score.ravel(), w)
-    counts = per_class_counts(codes, score, range(k), weight)
-    aucs = np.array([auc_from_counts(c) for c in counts])
-    if np.isnan(aucs).any():
-        warn_undefined_metric("Only one class is present in y_true. ROC AUC score is not defined in that case.",
-                              stacklevel=3)
-    if average == "weighted":
-        support = np.array([c.n_pos for c in counts])
-        return _average_scores(aucs, average, support)
-    return _average_scores(aucs, average)
+    return codes, classes
 
 
 def _ovo_auc(codes: np.ndarray, score: np.ndarray, average) -> float:

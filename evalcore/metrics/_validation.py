@@ -15,22 +15,26 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from evalcore.errors import InputError, InputTypeError, rows_text
 
 CLASSIFICATION_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
 
+def _is_string_dtype(dtype) -> bool:
+    """pandas' own text dtype (``str``, ``string``), recognised without importing pandas."""
+    return type(dtype).__name__ == "StringDtype"
+
+
 def _dense(y):
-    """Turn sparse matrices, lists and pandas objects into numpy arrays."""
+    """Turn sparse matrices, lists and pandas objects (anything with ``to_numpy``) into numpy arrays; text and
+    object columns become object arrays with None for missing values, as scikit-learn reads them."""
     if hasattr(y, "toarray"):
         return np.asarray(y.toarray())
-    if isinstance(y, (pd.Series, pd.Index)):
-        if isinstance(y.dtype, pd.StringDtype) or y.dtype == object:
+    if hasattr(y, "to_numpy"):
+        dtype = getattr(y, "dtype", None)  # a Series or Index; a DataFrame has dtypes
+        if dtype is not None and (_is_string_dtype(dtype) or dtype == np.dtype(object)):
             return y.to_numpy(dtype=object, na_value=None)
-        return y.to_numpy()
-    if isinstance(y, pd.DataFrame):
         return y.to_numpy()
     try:
         return np.asarray(y)
@@ -39,29 +43,35 @@ def _dense(y):
 
 
 def is_text_series(y) -> bool:
-    """A pandas Series of text (pandas' own string dtype, arrow-backed): factorized without copying to objects."""
-    return isinstance(y, pd.Series) and isinstance(y.dtype, pd.StringDtype)
+    """A pandas Series of text (pandas' own string dtype, arrow-backed): factorized without copying to objects.
 
-
-def encode_series(*series: pd.Series) -> Encoded:
-    """Like :func:`encode` for text Series, using pandas' arrow-backed factorize.
-
-    >>> e = encode_series(pd.Series(["b", "a"], dtype="str"))
-    >>> e.classes.tolist(), e.codes[0].tolist()
-    (['a', 'b'], [1, 0])
+    >>> is_text_series(np.array(["a"])), is_text_series(["a"])
+    (False, False)
     """
-    joined = series[0] if len(series) == 1 else pd.concat(series, ignore_index=True)
-    codes, uniques = pd.factorize(joined, sort=True)
-    if (codes < 0).any():
-        rows = np.flatnonzero(codes < 0)
+    return hasattr(y, "factorize") and _is_string_dtype(getattr(y, "dtype", None))
+
+
+def encode_series(*series) -> Encoded:
+    """Like :func:`encode` for text Series, using each Series' own (arrow-backed) ``factorize``.
+
+    >>> import pandas as pd
+    >>> e = encode_series(pd.Series(["b", "a"], dtype="str"), pd.Series(["c", "a"], dtype="str"))
+    >>> e.classes.tolist(), [c.tolist() for c in e.codes]
+    (['a', 'b', 'c'], [[1, 0], [2, 0]])
+    """
+    parts = [s.factorize(sort=True) for s in series]
+    missing = np.concatenate([codes < 0 for codes, _ in parts])
+    if missing.any():
+        rows = np.flatnonzero(missing)
         raise InputError(f"Expected a label in every row, found missing values in {rows_text(rows + 1)}. "
                          f"Fix: fill or drop those rows.")
-    codes = codes.astype(np.int32)
-    out, start = [], 0
-    for s in series:
-        out.append(codes[start:start + len(s)])
-        start += len(s)
-    return Encoded(np.asarray(uniques, dtype=object).astype(str), tuple(out))
+    found = [np.asarray(uniques, dtype=object).astype(str) for _, uniques in parts]
+    classes = found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+    out = []
+    for (codes, _), uniques in zip(parts, found):
+        lut = np.searchsorted(classes, uniques).astype(np.int32)  # each part's classes among all of them
+        out.append(lut[codes] if len(found) > 1 else codes.astype(np.int32))
+    return Encoded(classes, tuple(out))
 
 
 def as_array(y, name: str) -> np.ndarray:
@@ -96,31 +106,12 @@ def type_of_target(y, name: str = "y") -> str:
         raise InputTypeError(f"Expected labels as text or numbers in {name}, found bytes ({arr[0]!r}). "
                              f"Fix: decode them, for example with .astype(str).")
     if arr.dtype == object:
-        first = arr.flat[0]
-        if not isinstance(first, str):
-            if first is None or (isinstance(first, float) and np.isnan(first)):
-                raise InputError(f"Expected a label in every row of {name}, found a missing value in row 0. "
-                                 f"Fix: fill or drop rows without a label.")
-            if isinstance(first, (numbers.Number, np.bool_)):
-                # scikit-learn calls these 'unknown'; numbers are unambiguous, so accept them.
-                try:
-                    arr = np.asarray(arr.tolist())
-                except (ValueError, TypeError):
-                    return "unknown"
-                if arr.dtype == object:
-                    return "unknown"
-            else:
-                return "unknown"
+        known = _numbers_of_objects(arr, name)
+        if known is None:
+            return "unknown"
+        arr = known
     if arr.ndim == 2:
-        if arr.dtype.kind in "biuf":
-            if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-                raise InputError(f"Expected finite values in {name}, found NaN or infinity. Fix: remove those rows.")
-            labels = np.unique(arr)
-            if len(labels) < 3 and (arr.dtype.kind in "biu" or _is_integral(labels)):
-                return "multilabel-indicator"
-            if arr.dtype.kind == "f" and not _is_integral(arr):
-                return "continuous-multioutput"
-        return "multiclass-multioutput"
+        return _type_of_2d(arr, name)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             rows = np.flatnonzero(~np.isfinite(arr))
@@ -130,8 +121,38 @@ def type_of_target(y, name: str = "y") -> str:
             return "continuous"
     if arr.dtype.kind == "c":
         raise InputError(f"Expected real-valued labels in {name}, found complex numbers. Fix: pass real labels.")
-    n_unique = len(pd.unique(arr)) if arr.dtype.kind in "OUS" else len(np.unique(arr))
+    n_unique = len(set(arr)) if arr.dtype == object else len(np.unique(arr))
     return "binary" if n_unique <= 2 else "multiclass"
+
+
+def _numbers_of_objects(arr: np.ndarray, name: str) -> np.ndarray | None:
+    """An object array of text as it is, of numbers as a numeric array; None for anything else ('unknown')."""
+    first = arr.flat[0]
+    if isinstance(first, str):
+        return arr
+    if first is None or (isinstance(first, float) and np.isnan(first)):
+        raise InputError(f"Expected a label in every row of {name}, found a missing value in row 0. "
+                         f"Fix: fill or drop rows without a label.")
+    if not isinstance(first, (numbers.Number, np.bool_)):
+        return None
+    # scikit-learn calls these 'unknown'; numbers are unambiguous, so accept them.
+    try:
+        numeric = np.asarray(arr.tolist())
+    except (ValueError, TypeError):
+        return None
+    return None if numeric.dtype == object else numeric
+
+
+def _type_of_2d(arr: np.ndarray, name: str) -> str:
+    if arr.dtype.kind in "biuf":
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise InputError(f"Expected finite values in {name}, found NaN or infinity. Fix: remove those rows.")
+        labels = np.unique(arr)
+        if len(labels) < 3 and (arr.dtype.kind in "biu" or _is_integral(labels)):
+            return "multilabel-indicator"
+        if arr.dtype.kind == "f" and not _is_integral(arr):
+            return "continuous-multioutput"
+    return "multiclass-multioutput"
 
 
 def weighted_average(values, weights=None, *, normalize: bool = True, axis=None):
@@ -198,9 +219,26 @@ class Encoded:
     codes: tuple[np.ndarray, ...]
 
 
+def missing_values(arr: np.ndarray) -> np.ndarray:
+    """Which entries of an object array are missing: None, NaN, or pandas' NA and NaT.
+
+    >>> missing_values(np.array(["a", None, float("nan"), 1], dtype=object)).tolist()
+    [False, True, True, False]
+    """
+    def missing(v) -> bool:
+        if v is None or type(v).__name__ in ("NAType", "NaTType"):
+            return True
+        return isinstance(v, (float, np.floating)) and bool(v != v)
+
+    try:  # one C loop: None, and NaN (the one value unequal to itself)
+        return np.asarray((arr == None) | (arr != arr), dtype=bool)  # noqa: E711  (elementwise)
+    except TypeError:  # pandas' NA has no truth value: one Python test per entry
+        return np.fromiter((missing(v) for v in arr.tolist()), dtype=bool, count=arr.shape[0])
+
+
 def _check_label_values(arr: np.ndarray, name: str) -> None:
     if arr.dtype == object:
-        missing = pd.isna(arr)
+        missing = missing_values(arr)
         if missing.any():
             raise InputError(f"Expected a label in every row of {name}, found missing values in "
                              f"{rows_text(np.flatnonzero(missing) + 1)}. Fix: fill or drop those rows.")
@@ -230,13 +268,13 @@ def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
             values = np.flatnonzero(present)
             lut = np.cumsum(present) - 1
             lut = lut.astype(np.int32 if len(values) < 2**31 else np.int64)
-            codes = tuple(lut[s] for s in shifted)
+            coded = tuple(lut[s] for s in shifted)
             if kinds == {"b"}:
                 classes = values.astype(bool)
             else:
                 dtype = np.result_type(*[a.dtype for a in arrays])
                 classes = (values + lo).astype(dtype)
-            return Encoded(classes, codes)
+            return Encoded(classes, coded)
     for a, name in zip(arrays, names or ("y",) * len(arrays)):
         _check_label_values(a, name)
     lengths = [len(a) for a in arrays]
@@ -248,17 +286,7 @@ def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
                              f"{' and '.join(names or ('the inputs',))}. Fix: use the same label type in both, "
                              f"for example all text.")
         joined = np.concatenate(arrays)
-    try:
-        codes, uniques = pd.factorize(joined, sort=True)
-    except TypeError as exc:
-        kinds_found = sorted({type(v).__name__ for v in pd.unique(joined)})
-        raise InputError(f"Expected labels of one type, found a mix of {', '.join(kinds_found)}. "
-                         f"Fix: use the same label type throughout, for example all text.") from exc
-    if (codes < 0).any():
-        rows = np.flatnonzero(codes < 0)
-        raise InputError(f"Expected a label in every row, found missing values in {rows_text(rows + 1)}. "
-                         f"Fix: fill or drop those rows.")
-    classes = np.asarray(uniques)
+    classes, codes = _factorize(joined)
     if classes.dtype == object:
         types = {type(v) for v in classes}
         if len(types) > 1 and not types <= {int, float, bool, np.int64, np.float64, np.bool_}:
@@ -273,6 +301,32 @@ def encode(*arrays: np.ndarray, names: tuple[str, ...] = ()) -> Encoded:
         out.append(codes[start:start + n])
         start += n
     return Encoded(classes, tuple(out))
+
+
+def _factorize(joined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct labels and each row's code; missing labels (NaN) and unorderable mixes are refused.
+
+    >>> classes, codes = _factorize(np.array(["b", "a", "b"], dtype=object))
+    >>> classes.tolist(), codes.tolist()
+    (['a', 'b'], [1, 0, 1])
+    """
+    if joined.dtype.kind == "f" and np.isnan(joined).any():
+        rows = np.flatnonzero(np.isnan(joined))
+        raise InputError(f"Expected a label in every row, found missing values in {rows_text(rows + 1)}. "
+                         f"Fix: fill or drop those rows.")
+    if joined.dtype != object:  # numbers and fixed-width text: the distinct values, then a binary search per row
+        classes = np.unique(joined)
+        return classes, np.searchsorted(classes, joined)
+    distinct = set(joined)  # objects: hashing, then a binary search per row (no per-row Python loop)
+    try:
+        uniques = sorted(distinct)  # as scikit-learn orders object labels
+    except TypeError as exc:
+        kinds_found = sorted({type(v).__name__ for v in distinct})
+        raise InputError(f"Expected labels of one type, found a mix of {', '.join(kinds_found)}. "
+                         f"Fix: use the same label type throughout, for example all text.") from exc
+    classes = np.empty(len(uniques), dtype=object)
+    classes[:] = uniques
+    return classes, np.searchsorted(classes, joined)
 
 
 @dataclass(frozen=True)

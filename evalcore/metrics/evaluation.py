@@ -9,7 +9,7 @@ bootstrap over the matrix cells.
 
 Example:
     >>> r = evaluate(["no", "yes", "yes", "no"], y_score=[0.2, 0.9, 0.4, 0.6])
-    >>> r.task, r.pos_label, r.metrics["Accuracy"].value, r.metrics["ROC AUC"].value
+    >>> r.task, r.pos_label, r.metrics["accuracy"].value, r.metrics["roc_auc"].value
     ('binary', 'yes', 0.5, 0.75)
 """
 
@@ -25,7 +25,6 @@ from evalcore.errors import input_error, preview, rows_text
 from evalcore.metrics import _display as display
 from evalcore.metrics import _intervals as iv
 from evalcore.metrics._classification import confusion_counts
-from evalcore.metrics._probabilistic import binary_log_losses
 from evalcore.metrics._ranking import (
     CurveCounts,
     Scratch,
@@ -49,8 +48,9 @@ from evalcore.metrics.report import (
     Estimate,
     EvaluationReport,
     ScoreHistogram,
-    definitions,
 )
+from evalcore.metrics.registry import COUNTS, RANKING, ROW_LOSS, MetricSpec, all_specs, spec, specs_for
+from evalcore.metrics.states import ClassRanking, ProbabilityState, RankingState, RegressionState
 
 NEGATIVE_WORDS = {"0", "false", "no", "n", "neg", "negative", "-1", "benign", "normal", "ham", "healthy", "f",
                   "fail", "off", "absent", "none"}
@@ -133,70 +133,80 @@ class Prepared:
 
     def predicted_codes(self, threshold: float | None) -> np.ndarray:
         """Predicted class codes per row for a threshold (binary with scores) or the fixed predictions."""
-        if threshold is not None and self.has_threshold:
-            neg = 1 - self.pos
-            return np.where(self.score >= threshold, self.pos, neg).astype(np.int32)
+        pos, score = self.pos, self.score
+        if threshold is not None and self.task == "binary" and pos is not None and score is not None:
+            return np.where(score >= threshold, pos, 1 - pos).astype(np.int32)
+        assert self.codes_pred is not None, "no threshold: the predicted labels were given (or the argmax)"
         return self.codes_pred
 
     def confusion_at(self, threshold: float | None) -> np.ndarray:
         """K x K counts (rows true, columns predicted) in O(log n) for a score threshold."""
-        k = len(self.classes)
-        if threshold is not None and self.has_threshold:
+        pos = self.pos
+        if threshold is not None and self.has_threshold and pos is not None:
             c = self.counts[0]
             tp, fp = c.at(threshold)
-            pos, neg = self.pos, 1 - self.pos
+            neg = 1 - pos
             cm = np.zeros((2, 2), dtype=np.int64)
             cm[pos, pos], cm[neg, pos] = tp, fp
             cm[pos, neg], cm[neg, neg] = c.n_pos - tp, c.n_neg - fp
             return cm
-        return confusion_counts(self.codes_true, self.codes_pred, k)
+        return confusion_counts(self.codes_true, self.predicted_codes(None), len(self.classes))
 
-    def report(self, threshold: float | None = None) -> EvaluationReport:
-        """The full report at one threshold (ignored unless the task is binary with scores)."""
+    @property
+    def average(self) -> str:
+        """How the count metrics average over classes: 'binary' (the positive class) or 'macro'."""
+        return "binary" if self.task == "binary" else "macro"
+
+    @property
+    def pos_label(self) -> str | None:
+        return self.classes[self.pos] if self.pos is not None else None
+
+    def _threshold_used(self, threshold: float | None) -> float | None:
+        """The threshold the report applies: None unless binary with scores (0.5 without predicted labels)."""
         if threshold is not None and not (0 <= threshold <= 1) and self.score is not None \
                 and self.score.min() >= 0 and self.score.max() <= 1:
             raise input_error("a threshold between 0 and 1", f"{threshold}", "pick a threshold in [0, 1]")
         use_threshold = threshold if self.has_threshold else None
         if self.has_threshold and use_threshold is None and self.codes_pred is None:
             use_threshold = 0.5
+        return use_threshold
+
+    def _rule(self, threshold: float | None) -> str:
+        if threshold is not None:
+            return f"score of '{self.pos_label}' >= {threshold:g}"
+        return "argmax of the class probabilities" if self.argmax_predictions else "the predicted-label column"
+
+    def report(self, threshold: float | None = None) -> EvaluationReport:
+        """The full report at one threshold (ignored unless the task is binary with scores)."""
+        use_threshold = self._threshold_used(threshold)
         cm = self.confusion_at(use_threshold)
         est = iv.count_intervals(cm, self.pos, self.confidence, self.n_resamples,
-                                 np.random.default_rng(self.random_state))
+                                 np.random.default_rng(self.random_state), specs_for(self.task, COUNTS))
         method = f"bootstrap over confusion-matrix cells ({self.n_resamples} multinomial resamples)"
-        avg = "binary" if self.task == "binary" else "macro"
-        defs = definitions(avg, self.classes[self.pos] if self.pos is not None else None)
-        metrics: dict[str, Estimate] = {}
-        for name, key in (("Accuracy", "accuracy"), ("Precision", "precision"), ("Recall", "recall"),
-                          ("F1", "f1"), ("MCC", "mcc"), ("Balanced accuracy", "balanced_accuracy")):
-            value, low, high = est[key]
-            metrics[name] = Estimate(float(value), float(low), float(high), method, defs[name])
-        metrics.update(self.score_metrics)
-        per_class = []
+        found = {key: Estimate(*values, method, spec(key).describe(self.average, self.pos_label))
+                 for key, values in est.metrics.items()}
+        found.update(self.score_metrics)
+        metrics = {s.id: found[s.id] for s in all_specs() if s.id in found}  # registry order
         support = cm.sum(axis=1)
         predicted = cm.sum(axis=0)
+        per_class = []
         for i, label in enumerate(self.classes):
-            row = {key: Estimate(*(float(a[i]) for a in est[f"{key}_per_class"]), method)
-                   for key in ("precision", "recall", "f1")}
+            row = {key: Estimate(float(values[i]), float(lows[i]), float(highs[i]), method)
+                   for key, (values, lows, highs) in est.per_class.items()}
             per_class.append(ClassStats(label, row["precision"], row["recall"], row["f1"], int(support[i]),
                                         int(predicted[i])))
-        if use_threshold is not None:
-            rule = f"score of '{self.classes[self.pos]}' >= {use_threshold:g}"
-        elif self.argmax_predictions:
-            rule = "argmax of the class probabilities"
-        else:
-            rule = "the predicted-label column"
         warnings = list(self.warnings)
         only_pred = [self.classes[i] for i in range(len(self.classes)) if support[i] == 0 and predicted[i] > 0]
         if only_pred:
             warnings.append(f"Class(es) {preview([repr(x) for x in only_pred])} appear only among the "
                             f"predictions, never in the true labels: their recall is undefined and shown as 0.")
         return EvaluationReport(
-            task=self.task, n_rows=self.n_rows, classes=self.classes,
-            pos_label=self.classes[self.pos] if self.pos is not None else None, threshold=use_threshold,
-            prediction_rule=rule, average=avg, zero_division=0.0, clipping=self.clipping,
-            confidence=self.confidence, n_resamples=self.n_resamples, metrics=metrics, per_class=tuple(per_class),
-            confusion=cm, curves=self.curves, calibration=self.calibration, histograms=self.histograms,
-            best_thresholds=self.best_thresholds, warnings=tuple(warnings))
+            task=self.task, n_rows=self.n_rows, classes=self.classes, pos_label=self.pos_label,
+            threshold=use_threshold, prediction_rule=self._rule(use_threshold), average=self.average,
+            zero_division=0.0, clipping=self.clipping, confidence=self.confidence, n_resamples=self.n_resamples,
+            metrics=metrics, per_class=tuple(per_class), confusion=cm, curves=self.curves,
+            calibration=self.calibration, histograms=self.histograms, best_thresholds=self.best_thresholds,
+            warnings=tuple(warnings))
 
 
 ARGMAX_BLOCK = 65_536  # rows per block: a block of probabilities stays in cache
@@ -272,19 +282,57 @@ def _task(task, yt, yp, y_score, text_input: bool) -> str:
 
 
 def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_resamples, random_state) -> Prepared:
+    """The named steps of a classification: scores checked, labels encoded, class order, positive class,
+    scores for the task, then everything the scores give."""
+    score = _checked_scores(y_score, yp, len(yt))
+    found, codes = _encoded_labels(yt, yp)
+    classes = _class_order(found, labels, score)
+    remap = label_positions(np.asarray(classes, dtype=object), np.asarray(found, dtype=object))
+    if not np.array_equal(remap, np.arange(len(found))):
+        codes = [remap[c].astype(np.int32) for c in codes]
+    codes_true = codes[0]
+    codes_pred = codes[1] if yp is not None else None
+    k = len(classes)
+    if k < 2:
+        raise input_error("at least two classes", f"only {preview(classes)}",
+                          "evaluate a file with both classes, or name all classes (prob_<class> columns)")
+    task = "binary" if k == 2 else "multiclass"
+    pos = _positive(classes, pos_label) if task == "binary" else None
+    warnings: list[str] = []
+    bin_score = proba = None
+    argmax = False
+    if score is not None:
+        bin_score, proba = _scores_for_task(score, k, pos, warnings)
+        if proba is not None and codes_pred is None:
+            codes_pred = row_argmax(proba)
+            argmax = True
+    return _score_state(task, tuple(classes), pos, codes_true, codes_pred, bin_score, proba, warnings,
+                        confidence, n_resamples, random_state, argmax)
+
+
+def _checked_scores(y_score, yp, n_rows: int) -> np.ndarray | None:
     score = check_scores(y_score, "score") if y_score is not None else None
-    if score is not None and len(score) != len(yt):
-        raise input_error("one score row per true label", f"{len(score)} score rows for {len(yt)} labels",
+    if score is not None and len(score) != n_rows:
+        raise input_error("one score row per true label", f"{len(score)} score rows for {n_rows} labels",
                           "pass one score per row")
     if yp is None and score is None:
         raise input_error("predicted labels or scores", "neither", "add a y_pred column or probability columns")
+    return score
+
+
+def _encoded_labels(yt, yp) -> tuple[list[str], list[np.ndarray]]:
+    """The labels found (as text) and each input's codes into them."""
     arrays = (yt,) if yp is None else (yt, yp)
     if all(is_text_series(a) for a in arrays):
         enc = encode_series(*arrays)
     else:
         arrays = tuple(a.to_numpy() if hasattr(a, "to_numpy") else a for a in arrays)
         enc = encode(*arrays, names=("y_true", "y_pred")[: len(arrays)])
-    found = _as_text(enc.classes)
+    return _as_text(enc.classes), list(enc.codes)
+
+
+def _class_order(found: list[str], labels, score: np.ndarray | None) -> list[str]:
+    """The classes in score-column order: ``labels`` as given (each found label among them), else natural."""
     if labels is not None:
         classes = [str(c) for c in labels]
         if len(set(classes)) != len(classes):
@@ -293,57 +341,43 @@ def _prepare_classification(yt, yp, y_score, labels, pos_label, confidence, n_re
         if missing:
             raise input_error(f"labels among the classes {preview(classes)}", f"other labels {preview(missing)}",
                               "add a probability column for each of them, or fix the labels")
-    else:
-        classes = natural_order(found)
-        if score is not None and score.ndim == 2 and score.shape[1] != len(classes):
-            raise input_error(f"one score column per class ({len(classes)} classes: {preview(classes)})",
-                              f"{score.shape[1]} score columns", "pass labels= naming the class of each column")
-    remap = label_positions(np.asarray(classes, dtype=object), np.asarray(found, dtype=object))
-    identity = np.array_equal(remap, np.arange(len(found)))
-    codes = [c if identity else remap[c].astype(np.int32) for c in enc.codes]
-    codes_true = codes[0]
-    codes_pred = codes[1] if yp is not None else None
-    k = len(classes)
-    if k < 2:
-        raise input_error("at least two classes", f"only {preview(classes)}",
-                          "evaluate a file with both classes, or name all classes (prob_<class> columns)")
-    task = "binary" if k == 2 else "multiclass"
-    warnings: list[str] = []
-    pos = None
-    if task == "binary":
-        if pos_label is not None:
-            if str(pos_label) not in classes:
-                raise input_error(f"the positive label to be one of {preview(classes)}", f"'{pos_label}'",
-                                  "pick one of the classes")
-            pos = classes.index(str(pos_label))
-        else:
-            pos = default_positive(classes)
-    proba = None
-    bin_score = None
-    argmax = False
-    if score is not None:
-        if score.ndim == 2 and score.shape[1] != k:
-            raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
-                              "give one probability column per class")
-        if score.ndim == 2:
-            sums = score @ np.ones(score.shape[1])  # BLAS: ~6x faster than sum(axis=1) on narrow rows
-            off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
-            if off.size:
-                warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 ({rows_text(off + 1)})."
-                                f" Metrics use them as given; log loss and Brier assume probabilities.")
-        if task == "binary":
-            bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
-            bin_score = bin_score.astype(np.float64, copy=False)
-        else:
-            if score.ndim != 2:
-                raise input_error(f"one probability column per class for {k} classes", "a single score column",
-                                  "add prob_<class> columns for every class")
-            proba = score.astype(np.float64, copy=False)
-            if codes_pred is None:
-                codes_pred = row_argmax(proba)
-                argmax = True
-    return _score_state(task, tuple(classes), pos, codes_true, codes_pred, bin_score, proba, warnings,
-                        confidence, n_resamples, random_state, argmax)
+        return classes
+    classes = natural_order(found)
+    if score is not None and score.ndim == 2 and score.shape[1] != len(classes):
+        raise input_error(f"one score column per class ({len(classes)} classes: {preview(classes)})",
+                          f"{score.shape[1]} score columns", "pass labels= naming the class of each column")
+    return classes
+
+
+def _positive(classes: list[str], pos_label) -> int:
+    if pos_label is None:
+        return default_positive(classes)
+    if str(pos_label) not in classes:
+        raise input_error(f"the positive label to be one of {preview(classes)}", f"'{pos_label}'",
+                          "pick one of the classes")
+    return classes.index(str(pos_label))
+
+
+def _scores_for_task(score: np.ndarray, k: int, pos: int | None, warnings: list[str]
+                     ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(the positive class's score, None) for binary, (None, the probability matrix) for multiclass; warns about
+    probability rows that do not sum to 1."""
+    if score.ndim == 2 and score.shape[1] != k:
+        raise input_error(f"one score column per class ({k})", f"{score.shape[1]} columns",
+                          "give one probability column per class")
+    if score.ndim == 2:
+        sums = score @ np.ones(score.shape[1])  # BLAS: ~6x faster than sum(axis=1) on narrow rows
+        off = np.flatnonzero(np.abs(sums - 1) > 1e-3)
+        if off.size:
+            warnings.append(f"{off.size} of {len(sums)} probability rows do not sum to 1 ({rows_text(off + 1)})."
+                            f" Metrics use them as given; log loss and Brier assume probabilities.")
+    if pos is not None:
+        bin_score = score if score.ndim == 1 else np.ascontiguousarray(score[:, pos])
+        return bin_score.astype(np.float64, copy=False), None
+    if score.ndim != 2:
+        raise input_error(f"one probability column per class for {k} classes", "a single score column",
+                          "add prob_<class> columns for every class")
+    return None, score.astype(np.float64, copy=False)
 
 
 CLIPPING = f"probabilities clipped to [eps, 1 - eps], eps = {np.finfo(np.float64).eps:.3g} (float64)"
@@ -362,27 +396,39 @@ class _ScoreSummary:
     clipping: str = "no probabilities given"
 
 
-def _loss_estimates(log_losses: np.ndarray, squared_errors: np.ndarray, defs: dict[str, str], confidence: float,
-                    rng: np.random.Generator, n_resamples: int) -> dict[str, Estimate]:
-    """Log loss and Brier score: means of per-row values with their intervals."""
+def _estimate(s: MetricSpec, interval: iv.Interval, average: str, pos_label: str | None) -> Estimate:
+    value, low, high, how = interval
+    return Estimate(float(value), float(low), float(high), how, s.describe(average, pos_label))
+
+
+def _row_loss_estimates(state: ProbabilityState, task: str, pos_label: str | None, confidence: float,
+                        rng: np.random.Generator, n_resamples: int) -> dict[str, Estimate]:
+    """The row-loss metrics (log loss, Brier score): means of per-row values with their intervals."""
+    average = "binary" if task == "binary" else "macro"
+    return {s.id: _estimate(s, iv.mean_interval(s.compute(state), confidence, rng, n_resamples), average, pos_label)
+            for s in specs_for(task, ROW_LOSS)}
+
+
+def _ranking_estimates(state: RankingState, task: str, pos_label: str | None) -> dict[str, Estimate]:
+    """The ranking metrics (ROC AUC, average precision) that are defined."""
+    average = "binary" if task == "binary" else "macro"
     out = {}
-    for name, values in (("Log loss", log_losses), ("Brier score", squared_errors)):
-        value, low, high, how = iv.mean_interval(values, confidence, rng, n_resamples)
-        out[name] = Estimate(value, low, high, how, defs[name])
+    for s in specs_for(task, RANKING):
+        interval = s.compute(state)
+        if interval is not None:
+            out[s.id] = _estimate(s, interval, average, pos_label)
     return out
 
 
-def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, defs, confidence, n_resamples,
+def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, confidence, n_resamples,
                    rng) -> None:
     is_pos = codes_true == pos
     with ThreadPoolExecutor(max_workers=1) as pool:  # the sort runs while the losses are computed
         future = pool.submit(binary_counts, is_pos, score)
         probabilistic = bool(score.min() >= 0 and score.max() <= 1)
         if probabilistic:
-            squared = np.subtract(is_pos, score)
-            squared *= squared
-            s.metrics.update(_loss_estimates(binary_log_losses(is_pos, score), squared, defs, confidence, rng,
-                                             n_resamples))
+            s.metrics.update(_row_loss_estimates(ProbabilityState(True, is_pos=is_pos, score=score), "binary",
+                                                 classes[pos], confidence, rng, n_resamples))
             s.clipping = CLIPPING
         else:
             lo, hi = float(score.min()), float(score.max())
@@ -398,15 +444,14 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
         s.calibration.append(display.calibration(classes[pos], c))
     dl = delong_from_counts(c)
     ap = average_precision_from_counts(c)
+    low = high = float("nan")
     if np.isfinite(dl.auc):
-        low, high = iv.normal_interval(dl.auc, dl.variance, confidence, 0.0, 1.0)
-        s.metrics["ROC AUC"] = Estimate(dl.auc, low, high, "DeLong", defs["ROC AUC"])
         low, high = iv.average_precision_interval(c, ap, confidence, n_resamples, rng)
-        s.metrics["Average precision"] = Estimate(ap, low, high, "bootstrap over score bins",
-                                                  defs["Average precision"])
     else:
         warnings.append("Only one class occurs in the true labels, so ROC AUC and average precision are "
                         "undefined.")
+    ranking = ClassRanking(c.n_pos, c.n_neg, dl.auc, dl.variance, ap, low, high)
+    s.metrics.update(_ranking_estimates(RankingState(True, (ranking,), confidence), "binary", classes[pos]))
     s.curves.append(display.class_curves(classes[pos], c, dl.auc, ap))
     s.best = display.best_thresholds(c)
 
@@ -415,12 +460,7 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
 class _ClassResult:
     """One class's one-vs-rest share of a multiclass evaluation."""
 
-    n_pos: float
-    n_neg: float
-    auc: float
-    auc_variance: float
-    ap: float
-    ap_half_width: float
+    ranking: ClassRanking
     curves: ClassCurves
     calibration: Calibration | None
     histogram: ScoreHistogram | None
@@ -443,11 +483,11 @@ def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confiden
         bins = display.score_bins(c, True)
         histogram = display.score_histogram(classes[i], bins, [classes[i], "other classes"], classes[i])
         calibration = display.calibration(classes[i], c)
-    return _ClassResult(c.n_pos, c.n_neg, dl.auc, dl.variance, ap, (hi_ap - lo_ap) / 2,
+    return _ClassResult(ClassRanking(c.n_pos, c.n_neg, dl.auc, dl.variance, ap, lo_ap, hi_ap),
                         display.class_curves(classes[i], c, dl.auc, ap), calibration, histogram)
 
 
-def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, defs, confidence, n_resamples,
+def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, confidence, n_resamples,
                        rng, seed: int) -> None:
     k = len(classes)
     probabilistic = bool(proba.min() >= 0 and proba.max() <= 1)
@@ -461,32 +501,17 @@ def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, d
 
     results = per_column(one_class, range(k), proba.shape[0])
     s.curves = [r.curves for r in results]
-    present = [r for r in results if r.n_pos > 0 and r.n_neg > 0]
-    if present:
-        m_auc = float(np.mean([r.auc for r in present]))
-        var = float(np.sum([r.auc_variance for r in present])) / len(present) ** 2
-        low, high = iv.normal_interval(m_auc, var, confidence, 0.0, 1.0)
-        s.metrics["ROC AUC"] = Estimate(m_auc, low, high, "DeLong per class, combined as independent",
-                                        defs["ROC AUC"])
-        m_ap = float(np.mean([r.ap for r in present]))
-        half = float(np.sqrt(np.nansum(np.square([r.ap_half_width for r in present])))) / len(present)
-        s.metrics["Average precision"] = Estimate(m_ap, max(0.0, m_ap - half), min(1.0, m_ap + half),
-                                                  "bootstrap over score bins per class, combined as independent",
-                                                  defs["Average precision"])
-    if len(present) < k:
-        absent = [classes[i] for i, r in enumerate(results) if r not in present]
+    ranking = RankingState(False, tuple(r.ranking for r in results), confidence)
+    s.metrics.update(_ranking_estimates(ranking, "multiclass", None))
+    absent = [classes[i] for i, r in enumerate(results) if not r.ranking.defined]
+    if absent:
         warnings.append(f"Class(es) {preview(absent)} never occur in the true labels: their ROC AUC and "
                         f"average precision are undefined and left out of the macro averages.")
     if not probabilistic:
         warnings.append("Probability columns hold values outside [0, 1]: log loss and Brier are not shown.")
         return
-    eps = np.finfo(np.float64).eps
-    p_true = proba[np.arange(len(codes_true)), codes_true]
-    squared = np.einsum("ij,ij->i", proba, proba) - 2 * p_true + 1  # sum over classes of (onehot - p)²
-    np.clip(p_true, eps, 1 - eps, out=p_true)
-    np.log(p_true, out=p_true)
-    s.metrics.update(_loss_estimates(np.negative(p_true, out=p_true), squared, defs, confidence, rng,
-                                     n_resamples))
+    state = ProbabilityState(False, codes_true=codes_true, proba=proba)
+    s.metrics.update(_row_loss_estimates(state, "multiclass", None, confidence, rng, n_resamples))
     s.clipping = CLIPPING
     s.calibration = [r.calibration for r in results]
     s.histograms = [r.histogram for r in results]
@@ -495,12 +520,11 @@ def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, d
 def _score_state(task, classes, pos, codes_true, codes_pred, bin_score, proba, warnings, confidence,
                  n_resamples, random_state, argmax=False) -> Prepared:
     rng = np.random.default_rng(random_state + 1)
-    defs = definitions("binary" if task == "binary" else "macro", classes[pos] if pos is not None else None)
     s = _ScoreSummary()
     if bin_score is not None:
-        _binary_scores(s, classes, pos, codes_true, bin_score, warnings, defs, confidence, n_resamples, rng)
+        _binary_scores(s, classes, pos, codes_true, bin_score, warnings, confidence, n_resamples, rng)
     elif proba is not None:
-        _multiclass_scores(s, classes, codes_true, proba, warnings, defs, confidence, n_resamples, rng,
+        _multiclass_scores(s, classes, codes_true, proba, warnings, confidence, n_resamples, rng,
                            random_state + 2)
     return Prepared(task, classes, pos, codes_true, codes_pred, bin_score, proba, s.counts, s.metrics,
                     tuple(s.curves), tuple(s.calibration), tuple(s.histograms), s.best, tuple(warnings), confidence,
@@ -522,21 +546,8 @@ class RegressionInputs:
     def report(self, threshold: float | None = None) -> EvaluationReport:
         yt = _numeric(self.y_true, "y_true")
         yp = _numeric(self.y_pred, "y_pred")
-        rng = np.random.default_rng(self.random_state)
-        err = yt - yp
-        metrics = {}
-        value, low, high, how = iv.mean_interval(err ** 2, self.confidence, rng, self.n_resamples)
-        metrics["MSE"] = Estimate(value, low, high, how, "Mean of (y_true - y_pred)².")
-        metrics["RMSE"] = Estimate(float(np.sqrt(value)), float(np.sqrt(max(low, 0))) if np.isfinite(low) else low,
-                                   float(np.sqrt(high)) if np.isfinite(high) else high,
-                                   how + " (square root of the MSE interval)", "Square root of the MSE.")
-        value, low, high, how = iv.mean_interval(np.abs(err), self.confidence, rng, self.n_resamples)
-        metrics["MAE"] = Estimate(value, low, high, how, "Mean of |y_true - y_pred|.")
-        denom = float(np.sum((yt - yt.mean()) ** 2))
-        r2 = float(1 - np.sum(err ** 2) / denom) if denom > 0 and len(yt) > 1 else np.nan
-        low, high = iv.r2_interval(yt, yp, self.confidence)
-        metrics["R²"] = Estimate(r2, low, high, "normal approximation (influence function)",
-                                 "1 - sum of squared errors / total sum of squares.")
+        state = RegressionState(yt, yp, self.confidence, np.random.default_rng(self.random_state), self.n_resamples)
+        metrics = {s.id: _estimate(s, s.compute(state), "none", None) for s in specs_for("regression")}
         return EvaluationReport(task="regression", n_rows=len(yt), classes=(), pos_label=None, threshold=None,
                                 prediction_rule="the predicted-value column", average="none", zero_division=0.0,
                                 clipping="none", confidence=self.confidence, n_resamples=self.n_resamples,

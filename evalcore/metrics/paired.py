@@ -148,7 +148,8 @@ def compare_predictions(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarr
     y_true, pred_a, pred_b = (np.asarray(v, dtype=np.int64) for v in (y_true, pred_a, pred_b))
     k = len(classes)
     n = len(y_true)
-    sizes = {len(pred_a), len(pred_b), n} | ({len(proba_a), len(proba_b)} if proba_a is not None else set())
+    sizes = {len(pred_a), len(pred_b), n} | ({len(proba_a), len(proba_b)} if proba_a is not None and proba_b is not None
+                                             else set())
     if len(sizes) != 1:
         raise input_error("both models' predictions for the same rows", "different row counts",
                           "compare predictions of the same test set")
@@ -170,8 +171,8 @@ def compare_predictions(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarr
     rows = np.arange(n)
     loss_a = -np.log(np.clip(proba_a[rows, y_true], eps, 1 - eps))
     loss_b = -np.log(np.clip(proba_b[rows, y_true], eps, 1 - eps))
-    value, low, high, how = iv.mean_interval(loss_b - loss_a, confidence, rng, n_resamples)
-    out.append(PairedDifference("Log loss", float(loss_a.mean()), float(loss_b.mean()), value, low, high,
+    value, loss_low, loss_high, how = iv.mean_interval(loss_b - loss_a, confidence, rng, n_resamples)
+    out.append(PairedDifference("Log loss", float(loss_a.mean()), float(loss_b.mean()), value, loss_low, loss_high,
                                 f"mean of per-row differences, {how}"))
     if positive is None and k == 2:
         positive = 1

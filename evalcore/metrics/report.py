@@ -114,22 +114,3 @@ class EvaluationReport:
                 "threshold": self.threshold, "prediction rule": self.prediction_rule, "averaging": self.average,
                 "zero_division": self.zero_division, "clipping": self.clipping,
                 "confidence": self.confidence, "bootstrap resamples": self.n_resamples}
-
-
-def definitions(avg: str, pos: str | None) -> dict[str, str]:
-    which = f"for the positive class '{pos}'" if avg == "binary" else "macro average over classes"
-    return {
-        "Accuracy": "Share of rows whose predicted label equals the true label.",
-        "Precision": f"TP / (TP + FP), {which}; 0 when nothing is predicted positive.",
-        "Recall": f"TP / (TP + FN), {which}; 0 when a class has no true rows.",
-        "F1": f"2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall, {which}.",
-        "MCC": "Matthews correlation coefficient over the whole confusion matrix (-1 to 1, 0 = chance).",
-        "Balanced accuracy": "Mean recall over the classes present in the true labels.",
-        "ROC AUC": ("Area under the ROC curve (trapezoidal, ties count 1/2)"
-                    + ("." if avg == "binary" else ", one-vs-rest, macro average.")),
-        "Average precision": ("Step-wise area under the precision-recall curve (no interpolation)"
-                              + ("." if avg == "binary" else ", one-vs-rest, macro average.")),
-        "Log loss": "Mean cross-entropy -log p(true class); probabilities clipped to [eps, 1 - eps].",
-        "Brier score": ("Mean squared error of the positive-class probability." if avg == "binary"
-                        else "Mean over rows of the squared error summed over classes (not halved)."),
-    }

@@ -9,7 +9,7 @@
 
 Example:
     >>> p = read_predictions(b"y_true,score\\nyes,0.9\\nno,0.2\\n", name="p.csv")
-    >>> p.task, p.evaluate().metrics["Accuracy"].value
+    >>> p.task, p.evaluate().metrics["accuracy"].value
     ('binary', 1.0)
 """
 

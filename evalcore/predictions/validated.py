@@ -103,7 +103,7 @@ class Predictions:
         """The evaluation report of this file (see :func:`evalcore.metrics.evaluate`).
 
         >>> from evalcore.predictions import read_predictions
-        >>> read_predictions(b"y_true,y_pred\\na,a\\nb,a\\n", name="p.csv").evaluate().metrics["Accuracy"].value
+        >>> read_predictions(b"y_true,y_pred\\na,a\\nb,a\\n", name="p.csv").evaluate().metrics["accuracy"].value
         0.5
         """
         return self.evaluation_input(pos_label).evaluate(threshold=threshold, confidence=confidence,

@@ -102,7 +102,7 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
         va = summaries.get((r.id, "epoch/val_accuracy"), (np.nan, np.nan, np.nan, 0))
         vl = summaries.get((r.id, "epoch/val_loss"), (np.nan, np.nan, np.nan, 0))
         trained = summaries.get((r.id, "epoch/loss"), (np.nan, np.nan, np.nan, 0))
-        test = r.summary.get("test_accuracy", r.summary.get("accuracy"))
+        test = r.summary.get("accuracy")  # the test set's (training runs) or the file's (saved evaluations)
         row = {"id": r.id, "name": r.name, "status": r.status, "kind": r.kind,
                "dataset": str(r.config.get("dataset", r.config.get("file", ""))),
                **_strategy_text(r.config),

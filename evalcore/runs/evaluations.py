@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from evalcore.export import report_to_json
 from evalcore.metrics.report import EvaluationReport
+from evalcore.runs.summary import summary_of
 from evalcore.runs.store import FAILED, FINISHED, QUEUED, RunStore, store_error
 
 
 def save_evaluation(store: RunStore, name: str, file_name: str, report: EvaluationReport) -> int:
-    """Store the report: its headline values as the run's summary, the full report as a JSON artifact."""
+    """Store the report: its metrics as the run's summary (keyed by metric id), the full report as a JSON
+    artifact."""
     config = {"file": file_name, "task": report.task, "rows": report.n_rows, "classes": list(report.classes),
               "positive_class": report.pos_label, "threshold": report.threshold,
               "prediction_rule": report.prediction_rule}
     run_id = store.create_run(name, "evaluation", config, status=QUEUED)  # finished below, with its report
-    summary = {key.lower().replace(" ", "_").replace("²", "2"): est.value for key, est in report.metrics.items()}
-    summary.update({f"{key.lower().replace(' ', '_').replace('²', '2')}_interval": [est.low, est.high]
-                    for key, est in report.metrics.items()})
-    summary["test_accuracy"] = summary.get("accuracy", float("nan"))
+    summary = summary_of(report)
     path = store.run_folder(run_id) / "report.json"
     try:
         path.write_text(report_to_json(report), encoding="utf-8")

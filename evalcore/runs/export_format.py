@@ -27,6 +27,7 @@ from evalcore.errors import InputError, input_error
 from evalcore.limits import describe_size
 from evalcore.runs.rows import ACTIVE, KINDS, LOST, MAX_TIME, STATUSES, json_safe, short
 from evalcore.runs.store import RunRecord, Series
+from evalcore.runs.summary import upgrade_summary
 
 FORMAT = "evalcore-runs"
 VERSION = 1
@@ -167,8 +168,8 @@ def _record(number: int, run: dict) -> RunRecord:
         created=float(created) if created is not None else time.time(),
         started=_time_or_none(run.get("started")), ended=_time_or_none(run.get("ended")),
         error=run.get("error") if ended else "Imported while it was still running.",
-        summary=json_safe(run.get("summary") or {}), tags=tuple(run.get("tags") or ()), note=run.get("note") or "",
-        series=series)
+        summary=upgrade_summary(json_safe(run.get("summary") or {})), tags=tuple(run.get("tags") or ()),
+        note=run.get("note") or "", series=series)
 
 
 def _series(where: str, key: str, s: dict) -> Series:

@@ -19,6 +19,8 @@ import json
 import math
 from dataclasses import dataclass
 
+from evalcore.runs.summary import upgrade_summary
+
 QUEUED, RUNNING, FINISHED, FAILED, STOPPED, LOST = "queued", "running", "finished", "failed", "stopped", "lost"
 ACTIVE = (QUEUED, RUNNING)
 ENDED = (FINISHED, FAILED, STOPPED, LOST)
@@ -138,7 +140,7 @@ def decode_run(row: dict) -> Run:
         config=decoded("config", dict, {}), created=moment("created"), started=moment("started"),
         ended=moment("ended"), heartbeat=moment("heartbeat"), pid=pid, error=text("error", None),
         stop_requested=bool(row.get("stop_requested")) if isinstance(row.get("stop_requested"), int) else False,
-        summary=decoded("summary", dict, {}), tags=tuple(tags), note=text("note", ""))
+        summary=upgrade_summary(decoded("summary", dict, {})), tags=tuple(tags), note=text("note", ""))
     return Run(**run, problems=tuple(problems))
 
 

@@ -113,14 +113,14 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
     rows = []
     runs = group_runs(store, group, runs)
     member = {r.id: membership(r) for r in runs}
-    done = {member[r.id][1:]: r.summary for r in runs if "test_accuracy" in r.summary}
+    done = {member[r.id][1:]: r.summary for r in runs if "accuracy" in r.summary}
     order = list(dict.fromkeys(member[r.id][1] for r in sorted(runs, key=lambda r: r.id)))
     for variant in order:
         seeds = sorted(s for v, s in done if v == variant)
         row = {"variant": variant, "runs done": len(seeds),
                "runs planned": sum(member[r.id][1] == variant for r in runs),
                "active": sum(member[r.id][1] == variant and r.status in ACTIVE for r in runs)}
-        for metric, key in (("test accuracy", "test_accuracy"), ("test log loss", "test_log_loss")):
+        for metric, key in (("test accuracy", "accuracy"), ("test log loss", "log_loss")):
             values = np.array([number(done[(variant, s)].get(key)) for s in seeds], dtype=float)
             row[metric] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
             paired = [number(done[(variant, s)].get(key)) - number(done[("baseline", s)].get(key)) for s in seeds

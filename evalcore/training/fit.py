@@ -14,10 +14,12 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from evalcore.export import report_to_json
 from evalcore.metrics import evaluate
 from evalcore.predictions.columns import Y_TRUE
 from evalcore.predictions.write import predictions_frame, write_predictions
 from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, RunStore
+from evalcore.runs.summary import summary_of
 from evalcore.training import datasets
 from evalcore.training.callbacks import LiveLogger, TerminateOnNaN
 from evalcore.training.config import TrainConfig
@@ -98,14 +100,15 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
 
 
 def _evaluate_test_set(model: keras.Model, data: datasets.Dataset, folder: Path) -> tuple[dict, dict[str, Path]]:
-    """The test set's predictions and model written to the run's folder; returns the summary and the files."""
+    """The test set's predictions, evaluation report and model written to the run's folder; returns the summary
+    (every metric by id, :func:`evalcore.runs.summary.summary_of`) and the files."""
     proba = model.predict(data.x_test, verbose=0, batch_size=256).astype(np.float64)
     frame = predictions_frame(data.classes, data.y_test, proba)
-    files = {"predictions": folder / "predictions.csv", "model": folder / "model.keras"}
+    files = {"predictions": folder / "predictions.csv", "report": folder / "report.json",
+             "model": folder / "model.keras"}
     write_predictions(frame, files["predictions"])
     report = evaluate(frame[Y_TRUE].to_numpy(), y_score=proba, labels=list(data.classes))
+    files["report"].write_text(report_to_json(report), encoding="utf-8")
     model.save(files["model"])
-    m = report.metrics
-    return {"test_accuracy": m["Accuracy"].value, "test_log_loss": m["Log loss"].value,
-            "test_f1_macro": m["F1"].value, "test_rows": int(len(data.y_test)),
-            "train_rows": int(len(data.y_train)), "classes": list(data.classes)}, files
+    return {**summary_of(report), "test_rows": int(len(data.y_test)), "train_rows": int(len(data.y_train)),
+            "classes": list(data.classes)}, files

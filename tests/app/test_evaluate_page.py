@@ -137,7 +137,7 @@ def test_downloads_are_formula_safe_and_valid_json():
     from evalcore.export import report_to_json
     from evalcore.metrics import evaluate
     doc = json.loads(report_to_json(evaluate([0, 1, 1], y_score=[0.2, 0.8, 0.4])))
-    assert doc["metrics"]["ROC AUC"]["value"] == 1.0
+    assert doc["metrics"]["roc_auc"]["value"] == 1.0
 
 
 def test_scores_on_a_0_to_100_scale_warn_once_and_the_slider_shows_the_threshold_used():

@@ -5,10 +5,8 @@ Train and Runs (which file, what to do), and Evaluate keeps working."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 

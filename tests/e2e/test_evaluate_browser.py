@@ -76,8 +76,8 @@ def test_upload_metrics_threshold_and_download(page, tmp_path):
         page.get_by_role("button", name="Report (JSON)").click()
     report = json.loads(open(info.value.path()).read())
     assert report["settings"]["threshold"] == pytest.approx(0.4)
-    assert report["metrics"]["Recall"]["value"] == pytest.approx(expected_recall)
-    assert report["metrics"]["Recall"]["low"] <= expected_recall <= report["metrics"]["Recall"]["high"]
+    assert report["metrics"]["recall"]["value"] == pytest.approx(expected_recall)
+    assert report["metrics"]["recall"]["low"] <= expected_recall <= report["metrics"]["recall"]["high"]
 
 
 def test_bad_upload_shows_message_not_traceback(page, tmp_path):

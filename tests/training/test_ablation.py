@@ -31,7 +31,7 @@ def test_effects_are_paired_by_seed_with_a_t_interval(tmp_path):
         run_id = store.create_run(variant, "train", {"dataset": "iris",
                                                      ablation.KEY: {"group": "g", "variant": variant, "seed": seed}},
                                   status=FINISHED)
-        store.set_summary(run_id, {"test_accuracy": acc, "test_log_loss": 1 - acc})
+        store.set_summary(run_id, {"accuracy": acc, "log_loss": 1 - acc})
     table = ablation.effects(store, "g").set_index("variant")
     diffs = np.array([0.05, 0.08, 0.04])
     half = stats.t.ppf(0.975, 2) * diffs.std(ddof=1) / np.sqrt(3)

@@ -32,13 +32,19 @@ def test_baseline_run_logs_curves_predictions_and_summary(tmp_path):
     store, run_id, outcome = _run(tmp_path, config)
     assert outcome.status == FINISHED and outcome.error is None
     run = store.run(run_id)
-    assert run.status == FINISHED and run.summary["test_rows"] == 360 and 0 <= run.summary["test_accuracy"] <= 1
+    assert run.status == FINISHED and run.summary["test_rows"] == 360 and 0 <= run.summary["accuracy"] <= 1
     curves = run_curves(store.series(run_id))
     assert curves.epochs.tolist() == [1, 2] and curves.planned_epochs == 2
     assert np.isfinite(curves.train["loss"]).all() and np.isfinite(curves.val["accuracy"]).all()
     assert len(curves.batch["loss"]) == 2 * 4  # batch_log_seconds=0: every batch (120 rows / 32 = 4 batches)
     predictions = read_predictions(store.artifacts(run_id)["predictions"])  # the Evaluate page reads it
     assert predictions.task == "multiclass" and len(predictions.frame) == 360
+    from evalcore.export import report_from_json
+    report = report_from_json(store.artifacts(run_id)["report"].read_bytes())  # the Train page shows it
+    assert report.n_rows == 360 and int(report.confusion.sum()) == 360
+    assert report.metrics["accuracy"].value == run.summary["accuracy"]
+    assert run.summary["f1"] == report.metrics["f1"].value
+    assert run.summary["log_loss"] == report.metrics["log_loss"].value
 
 
 def test_augmentation_layers_are_in_the_model_and_train_only():
@@ -83,7 +89,7 @@ def test_transfer_run_on_the_digits_5_to_9_trains_the_head_only(tmp_path):
     config = TrainConfig(dataset="mnist59", epochs=2, train_size=60, transfer=Transfer(enabled=True))
     store, run_id, outcome = _run(tmp_path, config)
     assert outcome.status == FINISHED
-    assert outcome.summary["test_accuracy"] > 0.5  # 60 images: the pretrained features do the work
+    assert outcome.summary["accuracy"] > 0.5  # 60 images: the pretrained features do the work
 
 
 @pytest.mark.parametrize("kind", ["seed", "step", "cosine"])

@@ -25,8 +25,8 @@ def test_json_report_matches_sklearn():
     doc = json.loads(out.stdout)
     frame = pd.read_csv(SAMPLE)
     y = frame["y_true"] == "malignant"
-    assert doc["metrics"]["Recall"]["value"] == pytest.approx(skm.recall_score(y, frame["score"] >= 0.3))
-    assert doc["metrics"]["ROC AUC"]["value"] == pytest.approx(skm.roc_auc_score(y, frame["score"]))
+    assert doc["metrics"]["recall"]["value"] == pytest.approx(skm.recall_score(y, frame["score"] >= 0.3))
+    assert doc["metrics"]["roc_auc"]["value"] == pytest.approx(skm.roc_auc_score(y, frame["score"]))
     assert doc["settings"]["positive label"] == "malignant"
 
 

@@ -26,11 +26,11 @@ def test_binary_values_equal_sklearn(n, distinct):
     r = evaluate(y, y_score=s, threshold=0.4)
     pred = (s >= 0.4).astype(int)
     expected = {
-        "Accuracy": skm.accuracy_score(y, pred), "Precision": skm.precision_score(y, pred),
-        "Recall": skm.recall_score(y, pred), "F1": skm.f1_score(y, pred), "MCC": skm.matthews_corrcoef(y, pred),
-        "Balanced accuracy": skm.balanced_accuracy_score(y, pred), "Log loss": skm.log_loss(y, s),
-        "Brier score": skm.brier_score_loss(y, s), "ROC AUC": skm.roc_auc_score(y, s),
-        "Average precision": skm.average_precision_score(y, s),
+        "accuracy": skm.accuracy_score(y, pred), "precision": skm.precision_score(y, pred),
+        "recall": skm.recall_score(y, pred), "f1": skm.f1_score(y, pred), "mcc": skm.matthews_corrcoef(y, pred),
+        "balanced_accuracy": skm.balanced_accuracy_score(y, pred), "log_loss": skm.log_loss(y, s),
+        "brier_score": skm.brier_score_loss(y, s), "roc_auc": skm.roc_auc_score(y, s),
+        "average_precision": skm.average_precision_score(y, s),
     }
     for name, value in expected.items():
         est = r.metrics[name]
@@ -46,11 +46,11 @@ def test_multiclass_values_equal_sklearn():
     p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     r = evaluate(y, y_score=p)
     pred = p.argmax(axis=1)
-    assert r.metrics["F1"].value == pytest.approx(skm.f1_score(y, pred, average="macro"), rel=1e-9)
-    assert r.metrics["ROC AUC"].value == pytest.approx(skm.roc_auc_score(y, p, multi_class="ovr"), rel=1e-9)
-    assert r.metrics["Average precision"].value == pytest.approx(skm.average_precision_score(y, p), rel=1e-9)
-    assert r.metrics["Log loss"].value == pytest.approx(skm.log_loss(y, p), rel=1e-9)
-    assert r.metrics["Brier score"].value == pytest.approx(skm.brier_score_loss(y, p), rel=1e-9)
+    assert r.metrics["f1"].value == pytest.approx(skm.f1_score(y, pred, average="macro"), rel=1e-9)
+    assert r.metrics["roc_auc"].value == pytest.approx(skm.roc_auc_score(y, p, multi_class="ovr"), rel=1e-9)
+    assert r.metrics["average_precision"].value == pytest.approx(skm.average_precision_score(y, p), rel=1e-9)
+    assert r.metrics["log_loss"].value == pytest.approx(skm.log_loss(y, p), rel=1e-9)
+    assert r.metrics["brier_score"].value == pytest.approx(skm.brier_score_loss(y, p), rel=1e-9)
     assert r.prediction_rule == "argmax of the class probabilities"
 
 
@@ -61,7 +61,7 @@ def test_accuracy_interval_covers_the_truth_about_95_percent():
     for i in range(200):
         y = rng.integers(0, 2, 400)
         pred = np.where(rng.random(400) < 0.8, y, 1 - y)
-        est = evaluate(y, pred, n_resamples=400, random_state=i).metrics["Accuracy"]
+        est = evaluate(y, pred, n_resamples=400, random_state=i).metrics["accuracy"]
         covered += est.low <= 0.8 <= est.high
     assert 0.88 <= covered / 200 <= 0.99
 

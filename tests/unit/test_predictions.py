@@ -68,20 +68,20 @@ def test_gzip_and_parquet_round_trip(tmp_path):
         assert p.task == "multiclass" and p.classes == ("cat", "dog", "emu")
         assert p.other_columns == ["site"]
         r = p.evaluate()
-        assert r.metrics["Accuracy"].value == 1.0
+        assert r.metrics["accuracy"].value == 1.0
 
 
 def test_labels_as_indices_into_probability_columns():
     p = read_predictions(b"y_true,prob_cat,prob_dog\n0,0.8,0.2\n1,0.3,0.7\n1,0.6,0.4\n", name="i.csv")
     assert p.y_true.tolist() == ["cat", "dog", "dog"]
-    assert p.evaluate().metrics["Accuracy"].value == pytest.approx(2 / 3)
+    assert p.evaluate().metrics["accuracy"].value == pytest.approx(2 / 3)
 
 
 def test_regression_detected():
     p = read_predictions(b"target,prediction\n1.5,1.4\n2.0,2.5\n3.25,3.0\n", name="r.csv")
     assert p.task == "regression"
     r = p.evaluate()
-    assert r.metrics["MSE"].value == pytest.approx(np.mean([0.01, 0.25, 0.0625]))
+    assert r.metrics["mse"].value == pytest.approx(np.mean([0.01, 0.25, 0.0625]))
 
 
 def test_manual_override_of_columns():
@@ -135,7 +135,7 @@ def test_decimal_comma_only_in_semicolon_files():
     """A quoted "1,000" in a comma-separated file is not the number 1.0 (it was read so before)."""
     p = read_predictions(b'y_true;y_pred\n1,5;1,25\n2,0;2,5\n3,5;3,0\n', name="dc.csv")
     assert p.task == "regression"
-    assert p.evaluate().metrics["MAE"].value == pytest.approx((0.25 + 0.5 + 0.5) / 3)
+    assert p.evaluate().metrics["mae"].value == pytest.approx((0.25 + 0.5 + 0.5) / 3)
     p = read_predictions(b'y_true,y_pred\n"1,000",1.4\n2.0,2.5\n3.5,3.0\n', name="thousands.csv")
     with pytest.raises(InputError) as info:
         p.evaluate()

@@ -51,7 +51,7 @@ def test_what_the_worker_writes_reads_back_to_the_same_predictions(tmp_path, cla
     assert p.other_columns == [] and p.warnings == ()
     report = p.evaluate()
     assert report.classes == classes
-    assert report.metrics["Accuracy"].value == pytest.approx(float(np.mean(proba.argmax(1) == codes)))
+    assert report.metrics["accuracy"].value == pytest.approx(float(np.mean(proba.argmax(1) == codes)))
 
 
 def test_probability_columns_are_named_and_read_by_the_same_module():
@@ -114,7 +114,7 @@ def test_the_reader_hands_evaluate_a_typed_input_with_the_task_it_decided():
     assert isinstance(inputs, EvaluationInput)
     assert (inputs.task, inputs.labels, inputs.y_score.shape, inputs.pos_label) == ("multiclass", ("a", "b", "c"),
                                                                                    (3, 3), None)
-    assert inputs.evaluate().metrics["Accuracy"].value == 1.0
+    assert inputs.evaluate().metrics["accuracy"].value == 1.0
     regression = read_predictions(b"y_true,y_pred\n1.5,1\n2,2.5\n3,3\n", name="r.csv").evaluation_input()
     assert regression.task == "regression" and regression.y_true.dtype == np.float64
     binary = read_predictions(b"y_true,score\nyes,0.9\nno,0.2\n", name="b.csv").evaluation_input(pos_label="no")

@@ -115,7 +115,7 @@ def test_a_valid_file_imports_every_run_and_point_and_active_runs_as_lost(tmp_pa
     ids = import_runs(store, json.dumps(doc))
     first, second = store.run(ids[0]), store.run(ids[1])
     assert first.status == LOST and "still running" in first.error
-    assert second.status == FINISHED and second.summary["test_accuracy"] == 0.9 and not second.problems
+    assert second.status == FINISHED and second.summary["accuracy"] == 0.9 and not second.problems
     assert store.series(ids[1])["epoch/val_loss"].values.tolist() == [0.5, 0.6, 0.7]
 
 
