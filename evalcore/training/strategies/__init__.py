@@ -14,6 +14,7 @@ from evalcore.training.strategies.base import (
     Setting,
     Strategy,
     StrategySettings,
+    cli_flag,
     enabled_in,
     get,
     meta,
@@ -27,5 +28,5 @@ from evalcore.training.strategies.base import (
 # The registration line: import a strategy's module to register it (order = display order).
 from evalcore.training.strategies import augmentation, l2, dropout, schedule, transfer  # noqa: E402,F401
 
-__all__ = ["Problems", "Setting", "Strategy", "StrategySettings", "enabled_in", "get", "meta", "names", "register",
+__all__ = ["Problems", "Setting", "Strategy", "StrategySettings", "cli_flag", "enabled_in", "get", "meta", "names", "register",
            "registry", "setting", "unregister"]

@@ -190,9 +190,10 @@ class Strategy:
             parser.add_argument(self.cli, action="store_true", dest=dest, help=self.cli_help)
         else:
             f = _field(self.settings, self.cli_value)
-            m = meta(f)
+            choices = meta(f).options if isinstance(f.default, str) else ()  # a number's options are the page's
             parser.add_argument(self.cli, nargs="?", const=f.default, default=None, type=type(f.default),
-                                choices=m.options or None, dest=dest, help=f"{self.cli_help} ({f.default})")
+                                choices=choices or None, metavar=None if choices else f.name.upper(), dest=dest,
+                                help=f"{self.cli_help} ({f.default})")
         for f in fields(self.settings):
             m = meta(f)
             if m.cli is None:
@@ -202,7 +203,7 @@ class Strategy:
                                     dest=f"{dest}__{f.name}", help=m.cli_help)
             else:
                 parser.add_argument(m.cli, type=type(f.default), default=None, dest=f"{dest}__{f.name}",
-                                    help=m.cli_help)
+                                    metavar="N" if isinstance(f.default, int) else f.name.upper(), help=m.cli_help)
 
     def from_arguments(self, args: argparse.Namespace) -> StrategySettings:
         """Its settings from the parsed flags (the defaults where a flag is not given)."""
@@ -252,6 +253,12 @@ def names() -> tuple[str, ...]:
 
 def get(name: str) -> Strategy:
     return _REGISTRY[name]
+
+
+def cli_flag(setting_name: str) -> str | None:
+    """The command-line flag of a strategy setting (a warning's fix names it), or None."""
+    flags = (meta(f).cli for s in registry() for f in fields(s.settings) if f.name == setting_name)
+    return next((flag for flag in flags if flag), None)
 
 
 def enabled_in(settings: Iterable[tuple[str, StrategySettings]]) -> list[tuple[Strategy, Any]]:
