@@ -152,7 +152,8 @@ def csv_table(path: str | Path, label_column: str | None) -> tuple[np.ndarray, n
             tuple(str(c) for c in features.columns))
 
 
-def _split(x: np.ndarray, y: np.ndarray, validation_fraction: float, train_size: int | None):
+def _split(x: np.ndarray, y: np.ndarray, validation_fraction: float, train_size: int | None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.model_selection import train_test_split
     stratify = y if np.bincount(y).min() >= 2 else None
     x_rest, x_test, y_rest, y_test = train_test_split(x, y, test_size=TEST_FRACTION, random_state=SPLIT_SEED,

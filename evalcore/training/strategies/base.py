@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import Field, dataclass, field, fields
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from evalcore.errors import InputError
 
@@ -226,9 +226,10 @@ def _field(settings: type[StrategySettings], name: str) -> Field:
 # ---------------------------------------------------------------- the registry
 
 _REGISTRY: dict[str, Strategy] = {}
+S = TypeVar("S", bound=Strategy)
 
 
-def register(strategy: Strategy) -> Strategy:
+def register(strategy: S) -> S:
     """Add a strategy (at the end of the order: page, CLI, table, ablation); its name must be new."""
     if strategy.name in _REGISTRY:
         raise ValueError(f"a strategy named {strategy.name!r} is already registered")
