@@ -118,9 +118,11 @@ class TrainConfig:
         """Raise InputError naming every bad setting and its fix, before anything starts."""
         problems = Problems()
         _general_problems(self, problems)
+        groups = dict(self.strategy_settings)
         for enabled in (True, False):  # the on/off switches, then the strategies' other true/false settings
-            for name, settings in self.strategy_settings:
-                registry.get(name).switches(settings, problems, enabled)
+            for s in registry.registry():
+                if s.name in groups:
+                    s.switches(groups[s.name], problems, enabled)
         problems.need(isinstance(self.tensorboard, bool), "TensorBoard", self.tensorboard, "use true or false")
         for s, settings in self.enabled():
             s.check(settings, problems)
