@@ -49,7 +49,7 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
     """Queue every variant x seed as a run of one group and start one worker for the queue; returns the group."""
     if not 1 <= seeds <= 10:
         raise input_error("1 to 10 seeds", f"{seeds}", "choose fewer seeds")
-    plan = [(name, config.replace(seed=base.seed + s), s) for s in range(seeds)
+    plan = [(name, replace(config, seed=base.seed + s), s) for s in range(seeds)
             for name, config in variants(base, include_all)]
     for _, config, _ in plan:
         launch.check(config)
