@@ -190,11 +190,11 @@ def _augmented(dataset: str, augmentation: str, seed: int) -> np.ndarray:
 def settings_panel() -> TrainConfig:
     dataset, csv_path, label = dataset_choice()
     general = training_settings()
-    strategies = strategy_controls(dataset)
+    chosen = strategy_controls(dataset)
     tensorboard = st.checkbox("Also write TensorBoard event files", False, key="train_tb",
                               help="Open them with: tensorboard --logdir .evalcore/runs")
     return TrainConfig(dataset=dataset, csv_path=csv_path, label_column=label, tensorboard=tensorboard,
-                       **general, **strategies)
+                       **general, **chosen)
 
 
 def setting_warnings(config: TrainConfig) -> None:
@@ -202,9 +202,10 @@ def setting_warnings(config: TrainConfig) -> None:
     each with its fix; a one-click fix where there is one."""
     for warning in config_warnings(config):
         st.warning(plain(warning.message), icon=":material/warning:")
-        if warning.setting == "horizontal_flip":
-            st.button("Switch off the horizontal flip", key="fix_flip",
-                      on_click=lambda: st.session_state.update(aug_flip=False))
+        fix = strategies.setting_named(warning.setting)
+        if fix is not None and fix.fix_key:
+            st.button(f"Switch off the {fix.name}", key=fix.fix_key,
+                      on_click=lambda key=fix.key: st.session_state.update({key: False}))
 
 
 def start_button(config: TrainConfig) -> None:

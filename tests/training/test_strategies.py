@@ -56,8 +56,8 @@ def test_each_strategy_keeps_the_contract(strategy: Strategy):
 
 
 def test_widget_keys_and_flags_are_unique_across_strategies():
-    keys = [s.key for s in strategies.registry()] + [meta(f).key for s in strategies.registry()
-                                                     for f in s.form_fields()]
+    keys = [s.key for s in strategies.registry()] + [k for s in strategies.registry() for f in s.form_fields()
+                                                     for k in (meta(f).key, meta(f).fix_key) if k]
     flags = [s.cli for s in strategies.registry()] + [meta(f).cli for s in strategies.registry()
                                                       for f in dataclasses.fields(s.settings) if meta(f).cli]
     assert len(keys) == len(set(keys)) and len(flags) == len(set(flags))

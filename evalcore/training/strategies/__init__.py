@@ -36,6 +36,7 @@ from evalcore.training.strategies.base import (
     register,
     registry,
     setting,
+    setting_named,
     unregister,
 )
 
@@ -43,4 +44,4 @@ from evalcore.training.strategies.base import (
 from evalcore.training.strategies import augmentation, l2, dropout, schedule, transfer  # noqa: E402,F401
 
 __all__ = ["Problems", "Setting", "Strategy", "StrategySettings", "cli_flag", "enabled_in", "get", "meta", "names", "register",
-           "registry", "setting", "unregister"]
+           "registry", "setting", "setting_named", "unregister"]

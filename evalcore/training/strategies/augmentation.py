@@ -34,7 +34,7 @@ class Augmentation(StrategySettings):
     shear: float = setting(0.2, "shear", label="Shear", key="aug_shear", **_FRACTION)
     zoom: float = setting(0.2, "zoom", label="Zoom", key="aug_zoom", **_FRACTION)
     horizontal_flip: bool = setting(True, "horizontal flip", label="Horizontal flip", key="aug_flip",
-                                    widget="checkbox", wide=True, cli="--no-flip",
+                                    widget="checkbox", wide=True, fix_key="fix_flip", cli="--no-flip",
                                     cli_help="augmentation without the horizontal flip (for digits)")
     fill_mode: str = setting("nearest", "fill mode", label="Fill", key="aug_fill", widget="select",
                              options=FILL_MODES)

@@ -34,7 +34,8 @@ class Setting:
     widget), bounded by ``low``/``high``/``step`` or chosen from ``options`` (shown as ``titles``, or the
     ``choices()`` offered now); ``wide`` widgets span the form, the others fill two columns; ``when`` shows it
     only for those values of the strategy's ``kind``; ``images_only`` disables it on tabular data; ``notes(value)``
-    are captions under it; ``cli`` is its command-line flag (a bool flag flips the default).
+    are captions under it; ``cli`` is its command-line flag (a bool flag flips the default); ``fix_key`` is the key
+    of the page's one-click 'switch off' button when a warning names it.
     """
 
     name: str
@@ -54,6 +55,7 @@ class Setting:
     images_only: bool = False
     cli: str | None = None
     cli_help: str | None = None
+    fix_key: str | None = None  # a true/false setting a warning can switch off in one click: the button's key
 
 
 def setting(default: Any, name: str, **meta: Any) -> Any:
@@ -256,10 +258,15 @@ def get(name: str) -> Strategy:
     return _REGISTRY[name]
 
 
-def cli_flag(setting_name: str) -> str | None:
+def setting_named(field_name: str) -> Setting | None:
+    """The metadata of a strategy setting by its field name (a warning's ``setting``), or None."""
+    return next((meta(f) for s in registry() for f in fields(s.settings) if f.name == field_name), None)
+
+
+def cli_flag(field_name: str) -> str | None:
     """The command-line flag of a strategy setting (a warning's fix names it), or None."""
-    flags = (meta(f).cli for s in registry() for f in fields(s.settings) if f.name == setting_name)
-    return next((flag for flag in flags if flag), None)
+    m = setting_named(field_name)
+    return m.cli if m else None
 
 
 def enabled_in(settings: Iterable[tuple[str, StrategySettings]]) -> list[tuple[Strategy, Any]]:
