@@ -51,8 +51,9 @@ def _table(report, file_warnings: tuple[str, ...] = ()) -> str:
 
 
 def _train_parser(sub) -> None:
-    from evalcore.training.config import OPTIMIZERS, SCHEDULES
+    from evalcore.training.config import OPTIMIZERS
     from evalcore.training.datasets import DATASETS
+    from evalcore.training.strategies import registry
     tr = sub.add_parser("train", help="train a model in the foreground and log it as a run")
     tr.add_argument("--dataset", default="digits", choices=list(DATASETS))
     tr.add_argument("--csv", help="the CSV file for --dataset csv (feature columns + a label column)")
@@ -63,14 +64,8 @@ def _train_parser(sub) -> None:
     tr.add_argument("--lr", type=float, default=1e-3, help="base learning rate")
     tr.add_argument("--train-size", type=int, default=None, help="training rows to use (default: all)")
     tr.add_argument("--seed", type=int, default=0)
-    tr.add_argument("--augment", action="store_true", help="data augmentation with the default settings")
-    tr.add_argument("--no-flip", action="store_true", help="augmentation without the horizontal flip (for digits)")
-    tr.add_argument("--l2", type=float, nargs="?", const=0.01, help="L2 regularisation factor (0.01)")
-    tr.add_argument("--l2-conv", action="store_true", help="L2 on the conv layers too")
-    tr.add_argument("--dropout", type=float, nargs="?", const=0.5, help="dropout rate (0.5)")
-    tr.add_argument("--schedule", nargs="?", const="seed", choices=SCHEDULES, help="learning-rate schedule (seed)")
-    tr.add_argument("--transfer", nargs="?", const="mnist04", help="pretrained base (mnist04)")
-    tr.add_argument("--fine-tune", type=int, default=0, help="fine-tune this many top layers of the base")
+    for strategy in registry():  # each strategy's switch and settings flags (--augment, --l2 [F], --no-flip...)
+        strategy.add_arguments(tr)
     tr.add_argument("--tensorboard", action="store_true", help="also write TensorBoard event files")
     tr.add_argument("--name", help="run name (default: dataset and strategies)")
     sub.add_parser("runs", help="list the runs in the store ($EVALCORE_HOME)")
@@ -79,21 +74,18 @@ def _train_parser(sub) -> None:
 def _train(args) -> int:
     from evalcore.runs import FAILED, RunStore
     from evalcore.training import launch
-    from evalcore.training.config import L2, Augmentation, Dropout, Schedule, TrainConfig, Transfer
+    from evalcore.training.config import TrainConfig
+    from evalcore.training.strategies import cli_flag, registry
     config = TrainConfig(
         dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,
         learning_rate=args.lr, train_size=args.train_size, seed=args.seed, csv_path=args.csv,
         label_column=args.label, tensorboard=args.tensorboard,
-        augmentation=Augmentation(enabled=args.augment, horizontal_flip=not args.no_flip),
-        l2=L2(enabled=args.l2 is not None, factor=args.l2 or 0.01, conv=args.l2_conv),
-        dropout=Dropout(enabled=args.dropout is not None, rate=args.dropout if args.dropout is not None else 0.5),
-        schedule=Schedule(enabled=args.schedule is not None, kind=args.schedule or "seed"),
-        transfer=Transfer(enabled=args.transfer is not None, base=args.transfer or "mnist04",
-                          fine_tune_layers=args.fine_tune))
+        **{strategy.name: strategy.from_arguments(args) for strategy in registry()})
     launch.check(config)
     from evalcore.training.advice import config_warnings
     for warning in config_warnings(config):
-        fix = " (--no-flip)" if warning.setting == "horizontal_flip" else ""
+        flag = cli_flag(warning.setting)
+        fix = f" ({flag})" if flag else ""
         print(f"warning: {warning.message}{fix}", file=sys.stderr)
     store = RunStore()
     run_id = store.create_run(args.name or launch.run_name(config), "train", config.to_dict())

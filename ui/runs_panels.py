@@ -10,7 +10,8 @@ from evalcore.metrics.paired import disagreement
 from evalcore.paired_files import classes_of, compare_files
 from evalcore.predictions import Predictions
 from evalcore.runs import RUNNING, Run
-from evalcore.runs.compare import STRATEGIES, config_diff, runs_table, settings_and_results
+from evalcore.runs.compare import config_diff, runs_table, settings_and_results
+from evalcore.training.strategies import names as strategy_names
 from evalcore.runs import exchange
 from evalcore.runs.curves import run_curves
 from evalcore.training import ablation
@@ -40,7 +41,7 @@ def filters(table: pd.DataFrame) -> pd.DataFrame:
     text = c1.text_input("Search", placeholder="name, note or tag", key="runs_search")
     statuses = c2.multiselect("Status", sorted(table["status"].unique()), key="runs_status")
     datasets = c3.multiselect("Dataset", sorted(table["dataset"].astype(str).unique()), key="runs_dataset")
-    uses = c4.multiselect("Strategy on", STRATEGIES, key="runs_strategy")
+    uses = c4.multiselect("Strategy on", strategy_names(), key="runs_strategy")
     keep = pd.Series(True, index=table.index)
     if text:
         hay = (table["name"] + " " + table["note"] + " " + table["tags"]).str.lower()

@@ -20,18 +20,10 @@ from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
 from evalcore.runs.store import store_error
 from evalcore.training import ablation, launch
-from evalcore.training.bases import bases
-from evalcore.training.config import (
-    FILL_MODES,
-    OPTIMIZERS,
-    SCHEDULES,
-    L2,
-    Augmentation,
-    Dropout,
-    Schedule,
-    TrainConfig,
-    Transfer,
-)
+from evalcore.training import strategies
+from evalcore.training.config import OPTIMIZERS, TrainConfig
+from evalcore.training.strategies import StrategySettings
+from evalcore.training.strategies.augmentation import Augmentation
 from evalcore.training.datasets import DATASETS, unavailable_strategies
 from evalcore.training.schedules import planned_rates
 from evalcore.errors import InputError
@@ -46,8 +38,6 @@ log = logging.getLogger("evalcore.ui")
 RUN_KEY = "train_run"
 PICK_KEY = "train_run_pick"
 POLL_SECONDS = 1.0
-SCHEDULE_TITLES = {"seed": "Seed: hold, then x exp(-decay) per epoch", "step": "Step decay",
-                   "exponential": "Exponential decay", "cosine": "Cosine decay", "plateau": "Reduce on plateau"}
 STATUS_ICONS = {"queued": ":material/schedule:", "running": ":green[:material/play_circle:]",
                 "finished": ":green[:material/check_circle:]", "stopped": ":orange[:material/stop_circle:]",
                 "failed": ":red[:material/error:]", "lost": ":gray[:material/help:]"}  # Streamlit's own icon font
@@ -120,94 +110,52 @@ def _switch(label: str, key: str, blocked: str | None, help_text: str) -> bool:
 
 
 def strategy_controls(dataset: str) -> dict:
-    """The five strategies: a switch each, with its settings under it when on (TrainConfig's fields)."""
+    """Every registered strategy: a switch each, with its settings under it when on (drawn from the metadata of
+    its settings' fields)."""
     blocked = unavailable_strategies(dataset)
+    images = DATASETS[dataset].kind == "image"
     st.markdown("**Strategies**")
-    return {"augmentation": _augmentation(blocked.get("augmentation")),
-            "l2": _l2(DATASETS[dataset].kind == "image"),
-            "dropout": _dropout(),
-            "schedule": _schedule(),
-            "transfer": _transfer(blocked.get("transfer"))}
+    return {s.name: _strategy_form(s, blocked.get(s.name), images) for s in strategies.registry()}
 
 
-def _augmentation(blocked: str | None) -> Augmentation:
-    if not _switch("Data augmentation", "aug_on", blocked,
-                   "Random rotations, shifts, shear, zoom and flips of the training images (inside the model, "
-                   "training only). Helps when there are few images."):
-        return Augmentation()
+def _strategy_form(strategy: strategies.Strategy, blocked: str | None, images: bool) -> StrategySettings:
+    """The switch, then the settings' widgets in a bordered box: wide ones across it, the others in two columns;
+    a setting shown only for some kinds is left at its default for the others."""
+    if not _switch(strategy.label, strategy.key, blocked, strategy.help):
+        return strategy.settings()
+    values: dict = {}
     with st.container(border=True):
-        c1, c2 = st.columns(2)
-        return Augmentation(
-            enabled=True,
-            rotation_degrees=c1.slider("Rotation (degrees)", 0, 90, 20, key="aug_rot"),
-            zoom=c2.slider("Zoom", 0.0, 0.9, 0.2, 0.05, key="aug_zoom"),
-            width_shift=c1.slider("Width shift", 0.0, 0.9, 0.2, 0.05, key="aug_w"),
-            height_shift=c2.slider("Height shift", 0.0, 0.9, 0.2, 0.05, key="aug_h"),
-            shear=c1.slider("Shear", 0.0, 0.9, 0.2, 0.05, key="aug_shear"),
-            fill_mode=c2.selectbox("Fill", FILL_MODES, key="aug_fill"),
-            horizontal_flip=st.checkbox("Horizontal flip", True, key="aug_flip"))
+        columns = None
+        placed = 0
+        for f in strategy.form_fields():
+            m = strategies.meta(f)
+            if m.when and values.get("kind") not in m.when:
+                continue
+            if m.wide:
+                place = st
+            else:
+                columns = columns or st.columns(2)
+                place, placed = columns[placed % 2], placed + 1
+            values[f.name] = _widget(place, f.default, m, images)
+            for note in m.notes(values[f.name]) if m.notes else ():
+                st.caption(plain(note))
+    return strategy.settings(enabled=True, **values)
 
 
-def _l2(images: bool) -> L2:
-    if not _switch("L2 regularisation", "l2_on", None,
-                   "Adds factor x sum of squared weights to the loss: smaller weights, less overfitting."):
-        return L2()
-    with st.container(border=True):
-        c1, c2 = st.columns(2)
-        factor = c1.select_slider("Factor", [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1], 0.01, key="l2_factor")
-        conv = c2.checkbox("Also on conv layers", False, key="l2_conv", disabled=not images)
-        return L2(enabled=True, factor=float(factor), conv=conv)
-
-
-def _dropout() -> Dropout:
-    if not _switch("Dropout", "drop_on", None,
-                   "Zeroes a random share of the hidden units at each training step, so no unit can be relied on "
-                   "alone. Helps against overfitting; slows convergence."):
-        return Dropout()
-    with st.container(border=True):
-        return Dropout(enabled=True, rate=st.slider("Rate", 0.05, 0.9, 0.5, 0.05, key="drop_rate"))
-
-
-def _schedule() -> Schedule:
-    if not _switch("Learning-rate schedule", "lr_on", None,
-                   "Changes the learning rate during training: big steps first, small steps to settle."):
-        return Schedule()
-    with st.container(border=True):
-        kind = st.selectbox("Schedule", SCHEDULES, format_func=SCHEDULE_TITLES.get, key="lr_kind")
-        c1, c2 = st.columns(2)
-        if kind == "seed":
-            return Schedule(enabled=True, kind=kind,
-                            hold_epochs=int(c1.number_input("Hold for epochs", 0, 1000, 10, key="lr_hold")),
-                            decay=float(c2.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")))
-        if kind == "step":
-            return Schedule(enabled=True, kind=kind,
-                            step_every=int(c1.number_input("Every epochs", 1, 1000, 10, key="lr_every")),
-                            step_factor=c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_factor"))
-        if kind == "exponential":
-            return Schedule(enabled=True, kind=kind,
-                            decay=float(c1.number_input("Decay per epoch", 0.0, 5.0, 0.1, 0.05, key="lr_decay")))
-        if kind == "plateau":
-            return Schedule(enabled=True, kind=kind,
-                            plateau_patience=int(c1.number_input("Patience (epochs)", 1, 100, 3, key="lr_patience")),
-                            plateau_factor=c2.slider("Multiply by", 0.05, 0.95, 0.5, 0.05, key="lr_pfactor"))
-        return Schedule(enabled=True, kind=kind)
-
-
-def _transfer(blocked: str | None) -> Transfer:
-    if not _switch("Transfer learning", "tl_on", blocked,
-                   "Starts from a convolutional base pretrained on another task, frozen, with a new head. Helps "
-                   "most when the training set is small."):
-        return Transfer()
-    with st.container(border=True):
-        available = {k: b for k, b in bases().items() if b.available}
-        base = st.selectbox("Pretrained base", list(available), format_func=lambda k: available[k].title,
-                            key="tl_base")
-        st.caption(plain(available[base].reason))
-        for b in bases().values():
-            if not b.available:
-                st.caption(plain(f"{b.title}: {b.reason}"))
-        tune = st.number_input("Fine-tune the top layers (0 = all frozen)", 0, 20, 0, key="tl_tune")
-        return Transfer(enabled=True, base=base, fine_tune_layers=int(tune))
+def _widget(place, default, m: strategies.Setting, images: bool):
+    """One setting's widget, with the field's default (as the bounds' type: a whole-number slider gives ints)."""
+    if m.widget == "checkbox":
+        return place.checkbox(m.label, default, key=m.key, help=m.help, disabled=m.images_only and not images)
+    if m.widget in ("select", "select_slider"):
+        options = list(m.choices() if m.choices else m.options)
+        titles = m.choices() if m.choices else m.titles
+        if m.widget == "select_slider":
+            return float(place.select_slider(m.label, options, default, key=m.key, help=m.help))
+        return place.selectbox(m.label, options, index=options.index(default) if default in options else 0,
+                               format_func=titles.get if titles else str, key=m.key, help=m.help)
+    kind = type(m.low)
+    widget = place.slider if m.widget == "slider" else place.number_input
+    return kind(widget(m.label, m.low, m.high, kind(default), m.step, key=m.key, help=m.help))
 
 
 def augmentation_preview(config: TrainConfig) -> None:
@@ -242,11 +190,11 @@ def _augmented(dataset: str, augmentation: str, seed: int) -> np.ndarray:
 def settings_panel() -> TrainConfig:
     dataset, csv_path, label = dataset_choice()
     general = training_settings()
-    strategies = strategy_controls(dataset)
+    chosen = strategy_controls(dataset)
     tensorboard = st.checkbox("Also write TensorBoard event files", False, key="train_tb",
                               help="Open them with: tensorboard --logdir .evalcore/runs")
     return TrainConfig(dataset=dataset, csv_path=csv_path, label_column=label, tensorboard=tensorboard,
-                       **general, **strategies)
+                       **general, **chosen)
 
 
 def setting_warnings(config: TrainConfig) -> None:
@@ -254,9 +202,10 @@ def setting_warnings(config: TrainConfig) -> None:
     each with its fix; a one-click fix where there is one."""
     for warning in config_warnings(config):
         st.warning(plain(warning.message), icon=":material/warning:")
-        if warning.setting == "horizontal_flip":
-            st.button("Switch off the horizontal flip", key="fix_flip",
-                      on_click=lambda: st.session_state.update(aug_flip=False))
+        fix = strategies.setting_named(warning.setting)
+        if fix is not None and fix.fix_key:
+            st.button(f"Switch off the {fix.name}", key=fix.fix_key,
+                      on_click=lambda key=fix.key: st.session_state.update({key: False}))
 
 
 def start_button(config: TrainConfig) -> None:

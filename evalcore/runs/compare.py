@@ -17,9 +17,8 @@ import pandas as pd
 from evalcore.errors import InputError
 from evalcore.runs.rows import Run, group, number
 from evalcore.runs.store import RunStore
+from evalcore.training import strategies
 from evalcore.training.config import TrainConfig  # the one definition of valid training settings
-
-STRATEGIES = ("augmentation", "l2", "dropout", "schedule", "transfer")
 
 
 def ema(values, weight: float) -> np.ndarray:
@@ -75,21 +74,7 @@ def keep_for_display(values: np.ndarray, max_points: int, lower_is_better: bool)
 
 def _strategy_text(config: dict) -> dict[str, str]:
     """Each strategy as 'off' or its main settings, for the table's columns (odd stored values shown as-is)."""
-    a, l2, d, s, t = (group(config, k) for k in STRATEGIES)
-
-    def g(value) -> str:
-        return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-
-    out = {}
-    out["augmentation"] = (f"rot {g(a.get('rotation_degrees', 0))}°, zoom {g(a.get('zoom', 0))}"
-                           if a.get("enabled") else "off")
-    out["l2"] = g(l2.get("factor", 0)) + (" +conv" if l2.get("conv") else "") if l2.get("enabled") else "off"
-    out["dropout"] = g(d.get("rate", 0)) if d.get("enabled") else "off"
-    out["schedule"] = str(s.get("kind", "")) if s.get("enabled") else "off"
-    out["transfer"] = (str(t.get("base", "")) + (f" ft{g(t.get('fine_tune_layers'))}"
-                                                 if t.get("fine_tune_layers") else "")
-                       if t.get("enabled") else "off")
-    return out
+    return {s.name: s.text(group(config, s.name)) for s in strategies.registry()}
 
 
 def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
@@ -112,7 +97,7 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
                "created": pd.Timestamp(r.created, unit="s") if r.created is not None else pd.NaT,
                "tags": ", ".join(r.tags), "note": r.note, "problems": "; ".join((*r.problems, *_settings_problem(r)))}
         rows.append(row)
-    columns = ["id", "name", "problems", "status", "kind", "dataset", *STRATEGIES, "best val acc", "last val acc",
+    columns = ["id", "name", "problems", "status", "kind", "dataset", *strategies.names(), "best val acc", "last val acc",
                "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -153,7 +138,7 @@ def config_diff(runs: list[Run], only_differences: bool = False) -> pd.DataFrame
 
 def _effective(flat: dict[str, object]) -> dict[str, object]:
     """Drop the sub-settings of switched-off strategies: they did nothing, so they are not differences."""
-    off = {s for s in STRATEGIES if flat.get(f"{s}.enabled") is False}
+    off = {s for s in strategies.names() if flat.get(f"{s}.enabled") is False}
     return {k: v for k, v in flat.items() if k.split(".")[0] not in off or k.endswith(".enabled")}
 
 
@@ -164,20 +149,22 @@ def settings_and_results(runs: list[Run], table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in runs:
         c = r.config
-        on = {s: bool(group(c, s).get("enabled")) for s in STRATEGIES}
         rate = number(c.get("learning_rate", 1e-3))
         rows.append({
             "run": f"#{r.id}",
             "log10 learning rate": math.log10(rate) if rate > 0 else np.nan,
             "batch size": number(c.get("batch_size")),
             "training rows": number(c.get("train_size")),
-            "augmentation": float(on["augmentation"]),
-            "L2 factor": number(group(c, "l2").get("factor", 0.0)) if on["l2"] else 0.0,
-            "dropout rate": number(group(c, "dropout").get("rate", 0.0)) if on["dropout"] else 0.0,
-            "LR schedule": float(on["schedule"]),
-            "transfer": float(on["transfer"]),
+            **{s.axis or s.name: _axis_value(s, group(c, s.name)) for s in strategies.registry()},
             "best val acc": by_id.loc[r.id, "best val acc"] if r.id in by_id.index else np.nan,
             "last val acc": by_id.loc[r.id, "last val acc"] if r.id in by_id.index else np.nan,
             "best val loss": by_id.loc[r.id, "best val loss"] if r.id in by_id.index else np.nan,
         })
     return pd.DataFrame(rows)
+
+
+def _axis_value(strategy: strategies.Strategy, stored: dict) -> float:
+    """A strategy on its parallel-coordinates axis: 0 when off, else its axis setting (or 1)."""
+    if not stored.get("enabled"):
+        return 0.0
+    return 1.0 if strategy.axis_setting is None else number(stored.get(strategy.axis_setting, 0.0))

@@ -24,25 +24,24 @@ from evalcore.errors import input_error
 from evalcore.runs import ACTIVE, QUEUED, STOPPED, Run, RunStore
 from evalcore.runs.rows import group as settings_group
 from evalcore.runs.rows import number
-from evalcore.training import launch
+from evalcore.training import launch, strategies
 from evalcore.training.config import TrainConfig
 from evalcore.training.datasets import unavailable_strategies
 
-STRATEGIES = ("augmentation", "l2", "dropout", "schedule", "transfer")
 KEY = "ablation"  # the extra key in a run's config: {"group", "variant", "seed"}
 
 
 def variants(base: TrainConfig, include_all: bool = True) -> list[tuple[str, TrainConfig]]:
     """Baseline (every strategy off), each applicable strategy alone with the base's settings for it, all on."""
     blocked = unavailable_strategies(base.dataset)
-    usable = [s for s in STRATEGIES if s not in blocked]
-    off = {s: replace(getattr(base, s), enabled=False) for s in STRATEGIES}
-    baseline = replace(base, **off)
+    every = strategies.names()
+    usable = [s for s in every if s not in blocked]
+    baseline = base.replace(**{s: replace(getattr(base, s), enabled=False) for s in every})
     out = [("baseline", baseline)]
     for s in usable:
-        out.append((s, replace(baseline, **{s: replace(getattr(base, s), enabled=True)})))
+        out.append((s, baseline.replace(**{s: replace(getattr(base, s), enabled=True)})))
     if include_all and len(usable) > 1:
-        out.append(("all on", replace(baseline, **{s: replace(getattr(base, s), enabled=True) for s in usable})))
+        out.append(("all on", baseline.replace(**{s: replace(getattr(base, s), enabled=True) for s in usable})))
     return out
 
 
@@ -112,7 +111,7 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
     baseline, paired by seed) with a t interval across seeds."""
     rows = []
     runs = group_runs(store, group, runs)
-    member = {r.id: membership(r) for r in runs}
+    member = {r.id: m for r in runs if (m := membership(r)) is not None}  # every run of the group has one
     done = {member[r.id][1:]: r.summary for r in runs if "accuracy" in r.summary}
     order = list(dict.fromkeys(member[r.id][1] for r in sorted(runs, key=lambda r: r.id)))
     for variant in order:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evalcore.errors import input_error, preview
+from evalcore.training.strategies import registry
 
 SPLIT_SEED = 0       # test and validation splits never depend on the run's seed
 TEST_FRACTION = 0.2
@@ -52,15 +53,9 @@ DATASETS: dict[str, DatasetInfo] = {
 
 
 def unavailable_strategies(dataset: str) -> dict[str, str]:
-    """Strategies that cannot apply to a dataset, with the reason shown next to the switch."""
-    info = DATASETS[dataset]
-    if info.kind == "tabular":
-        why = "needs images; this is a tabular dataset trained with a dense network"
-        return {"augmentation": f"Augmentation {why}.", "transfer": f"Transfer learning {why}."}
-    if dataset == "mnist":
-        return {"transfer": "Transfer learning is off for this set: the shipped base was pretrained on its "
-                            "digits 0-4, which include this set's test images. Use 'MNIST digits 5-9' or 'Digits'."}
-    return {}
+    """Strategies that cannot apply to a dataset, with the reason shown next to the switch (each strategy says)."""
+    kind = DATASETS[dataset].kind
+    return {s.name: why for s in registry() if (why := s.unavailable(dataset, kind)) is not None}
 
 
 @dataclass(frozen=True)
@@ -157,7 +152,8 @@ def csv_table(path: str | Path, label_column: str | None) -> tuple[np.ndarray, n
             tuple(str(c) for c in features.columns))
 
 
-def _split(x: np.ndarray, y: np.ndarray, validation_fraction: float, train_size: int | None):
+def _split(x: np.ndarray, y: np.ndarray, validation_fraction: float, train_size: int | None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.model_selection import train_test_split
     stratify = y if np.bincount(y).min() >= 2 else None
     x_rest, x_test, y_rest, y_test = train_test_split(x, y, test_size=TEST_FRACTION, random_state=SPLIT_SEED,

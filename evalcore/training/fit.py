@@ -24,7 +24,6 @@ from evalcore.training import datasets
 from evalcore.training.callbacks import LiveLogger, TerminateOnNaN
 from evalcore.training.config import TrainConfig
 from evalcore.training.model import build_model, optimizer
-from evalcore.training.schedules import learning_rate
 
 HEARTBEAT_SECONDS = 2.0
 
@@ -37,14 +36,10 @@ class Outcome:
 
 
 def _callbacks(config: TrainConfig, logger: LiveLogger, folder: Path) -> list[keras.callbacks.Callback]:
-    out: list[keras.callbacks.Callback] = [logger, TerminateOnNaN()]  # logger first: it logs
-    s = config.schedule                                                                 # the rate used this epoch
-    if s.enabled and s.kind == "plateau":
-        out.append(keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=s.plateau_factor,
-                                                     patience=s.plateau_patience, min_lr=s.min_lr))
-    elif s.enabled:
-        out.append(keras.callbacks.LearningRateScheduler(
-            lambda epoch, lr: learning_rate(s, config.learning_rate, epoch, config.epochs)))
+    """The logger first (it logs the rate used this epoch), NaN stop, the switched-on strategies' callbacks."""
+    out: list[keras.callbacks.Callback] = [logger, TerminateOnNaN()]
+    for strategy, settings in config.enabled():
+        out += strategy.callbacks(settings, config, keras)
     if config.tensorboard:
         out.append(keras.callbacks.TensorBoard(log_dir=str(folder / "tensorboard")))
     return out

@@ -34,9 +34,9 @@ def check(config: TrainConfig) -> None:
     if config.dataset not in DATASETS:
         raise input_error("a known dataset", f"'{config.dataset}'", "pick one from the list")
     blocked = unavailable_strategies(config.dataset)
-    for name in ("augmentation", "transfer"):
-        if getattr(config, name).enabled and name in blocked:
-            raise input_error(f"{name} to be off for this dataset", "it is on", blocked[name])
+    for name, why in blocked.items():
+        if getattr(config, name).enabled:
+            raise input_error(f"{name} to be off for this dataset", "it is on", why)
     if config.dataset == "csv":
         from evalcore.training.datasets import csv_table
         if not config.csv_path:

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from evalcore.runs import FINISHED, STOPPED, RunStore
-from evalcore.training import ablation
+from evalcore.training import ablation, strategies
 from evalcore.training.config import Dropout, TrainConfig
 from tests.waiting import wait_for
 
@@ -16,7 +16,7 @@ def test_plan_switches_one_strategy_on_at_a_time_with_the_base_settings():
     base = TrainConfig(dataset="digits", dropout=Dropout(enabled=False, rate=0.3))
     plan = dict(ablation.variants(base))
     assert list(plan) == ["baseline", "augmentation", "l2", "dropout", "schedule", "transfer", "all on"]
-    on = {name: [s for s in ablation.STRATEGIES if getattr(c, s).enabled] for name, c in plan.items()}
+    on = {name: [s for s in strategies.names() if getattr(c, s).enabled] for name, c in plan.items()}
     assert on["baseline"] == [] and on["dropout"] == ["dropout"] and len(on["all on"]) == 5
     assert plan["dropout"].dropout.rate == 0.3  # the base's setting, though it was off in the base
     assert list(dict(ablation.variants(TrainConfig(dataset="iris"), include_all=False))) == [

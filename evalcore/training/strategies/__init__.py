@@ -1,0 +1,47 @@
+"""Training strategies: one module each, registered in the order of the Train page, the CLI, the runs table and
+the ablation study.
+
+Everything else is derived from this registry: TrainConfig's strategy groups and their stored JSON, validation,
+``python -m evalcore train`` flags, the Train page's switches and widgets, the runs table's columns and config
+diff, ablation variants, which strategies a dataset cannot use, the model's layers and the fit's callbacks.
+
+Adding a strategy:
+
+1. ``evalcore/training/strategies/<name>.py``: a frozen ``StrategySettings`` subclass whose fields use
+   ``setting(default, name, label=..., key=..., widget=..., cli=...)``, and a ``Strategy`` subclass (its texts,
+   ``check``, ``unavailable``, Keras hooks ``input_layers``/``image_base``/``kernel_regularizer``/
+   ``after_hidden``/``callbacks`` with ``keras`` passed in, never imported), ending with
+   ``STRATEGY = register(...)``;
+2. its module name in the import line below (the one registration line);
+3. ``tests/training/test_<name>.py``; the contract test in ``tests/training/test_strategies.py`` covers it
+   automatically.
+
+Example:
+    >>> names()
+    ('augmentation', 'l2', 'dropout', 'schedule', 'transfer')
+"""
+
+from __future__ import annotations
+
+from evalcore.training.strategies.base import (
+    Problems,
+    Setting,
+    Strategy,
+    StrategySettings,
+    cli_flag,
+    enabled_in,
+    get,
+    meta,
+    names,
+    register,
+    registry,
+    setting,
+    setting_named,
+    unregister,
+)
+
+# The registration line: import a strategy's module to register it (order = display order).
+from evalcore.training.strategies import augmentation, l2, dropout, schedule, transfer  # noqa: E402,F401
+
+__all__ = ["Problems", "Setting", "Strategy", "StrategySettings", "cli_flag", "enabled_in", "get", "meta", "names", "register",
+           "registry", "setting", "setting_named", "unregister"]
