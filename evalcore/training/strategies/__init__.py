@@ -11,9 +11,9 @@ Adding a strategy:
    ``setting(default, name, label=..., key=..., widget=..., cli=...)``, and a ``Strategy`` subclass (its texts,
    ``check``, ``unavailable``, Keras hooks ``input_layers``/``image_base``/``kernel_regularizer``/
    ``after_hidden``/``callbacks`` with ``keras`` passed in, never imported), ending with
-   ``STRATEGY = register(...)``;
-2. its module name in the import line below (the one registration line);
-3. ``tests/training/test_<name>.py``; the contract test in ``tests/training/test_strategies.py`` covers it
+   ``STRATEGY = register(...)``. Its ``order`` is its place on the page, in the CLI, the runs table and the ablation study); the package
+   imports every module in this folder, so there is no list to edit;
+2. ``tests/training/test_<name>.py``; the contract test in ``tests/training/test_strategies.py`` covers it
    automatically.
 
 Example:
@@ -22,6 +22,9 @@ Example:
 """
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from evalcore.training.strategies.base import (
     Problems,
@@ -40,8 +43,16 @@ from evalcore.training.strategies.base import (
     unregister,
 )
 
-# The registration line: import a strategy's module to register it (order = display order).
-from evalcore.training.strategies import augmentation, l2, dropout, schedule, transfer  # noqa: E402,F401
+
+
+def _discover() -> None:
+    """Import every strategy module of this package: each registers itself (``STRATEGY = register(...)``)."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_discover()
 
 __all__ = ["Problems", "Setting", "Strategy", "StrategySettings", "cli_flag", "enabled_in", "get", "meta", "names", "register",
            "registry", "setting", "setting_named", "unregister"]

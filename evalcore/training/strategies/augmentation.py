@@ -42,6 +42,7 @@ class Augmentation(StrategySettings):
 
 class AugmentationStrategy(Strategy):
     name = "augmentation"
+    order = 10
     noun = "augmentation"
     label = "Data augmentation"
     help = ("Random rotations, shifts, shear, zoom and flips of the training images (inside the model, "

@@ -114,6 +114,7 @@ class Strategy:
     """One training strategy. Subclasses set the class attributes and override the hooks they need."""
 
     name: ClassVar[str]                    # key in TrainConfig and in the stored JSON: 'dropout'
+    order: ClassVar[int] = 100             # position on the page, CLI, table and ablation (smaller first)
     noun: ClassVar[str]                    # in messages and titles: 'dropout', 'L2'
     label: ClassVar[str]                   # the Train page's switch
     help: ClassVar[str]                    # the switch's help
@@ -232,10 +233,14 @@ S = TypeVar("S", bound=Strategy)
 
 
 def register(strategy: S) -> S:
-    """Add a strategy (at the end of the order: page, CLI, table, ablation); its name must be new."""
+    """Add a strategy at its ``order`` (page, CLI, table, ablation; ties keep registration order); its name must
+    be new."""
     if strategy.name in _REGISTRY:
         raise ValueError(f"a strategy named {strategy.name!r} is already registered")
     _REGISTRY[strategy.name] = strategy
+    ordered = sorted(_REGISTRY.values(), key=lambda st: st.order)  # stable: ties stay in registration order
+    _REGISTRY.clear()
+    _REGISTRY.update((st.name, st) for st in ordered)
     return strategy
 
 

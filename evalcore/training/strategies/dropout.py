@@ -26,6 +26,7 @@ class Dropout(StrategySettings):
 
 class DropoutStrategy(Strategy):
     name = "dropout"
+    order = 30
     noun = "dropout"
     label = "Dropout"
     help = ("Zeroes a random share of the hidden units at each training step, so no unit can be relied on alone. "

@@ -25,6 +25,7 @@ class L2(StrategySettings):
 
 class L2Strategy(Strategy):
     name = "l2"
+    order = 20
     noun = "L2"
     label = "L2 regularisation"
     help = "Adds factor x sum of squared weights to the loss: smaller weights, less overfitting."

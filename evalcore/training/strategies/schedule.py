@@ -99,6 +99,7 @@ def never_acts(s: Schedule, config: TrainConfig) -> str | None:
 
 class ScheduleStrategy(Strategy):
     name = "schedule"
+    order = 40
     noun = "schedule"
     label = "Learning-rate schedule"
     help = "Changes the learning rate during training: big steps first, small steps to settle."

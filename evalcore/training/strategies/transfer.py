@@ -45,6 +45,7 @@ class Transfer(StrategySettings):
 
 class TransferStrategy(Strategy):
     name = "transfer"
+    order = 50
     noun = "transfer"
     label = "Transfer learning"
     help = ("Starts from a convolutional base pretrained on another task, frozen, with a new head. Helps most when "
