@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def logging_overhead(repeats: int) -> tuple[float, float]:
     import keras
 
-    from evalcore.runs import RunStore
+    from evalcore.runs import SqliteRunStore
     from evalcore.training import datasets
     from evalcore.training.callbacks import LiveLogger
     from evalcore.training.config import TrainConfig
@@ -30,7 +30,7 @@ def logging_overhead(repeats: int) -> tuple[float, float]:
 
     config = TrainConfig(dataset="mnist", epochs=3, train_size=2400)
     data = datasets.load("mnist", train_size=config.train_size)
-    store = RunStore(tempfile.mkdtemp())
+    store = SqliteRunStore(tempfile.mkdtemp())
 
     def fit(with_logger: bool) -> float:
         keras.utils.set_random_seed(0)
@@ -55,11 +55,11 @@ def logging_overhead(repeats: int) -> tuple[float, float]:
 
 
 def first_points() -> tuple[float, float]:
-    from evalcore.runs import RunStore
+    from evalcore.runs import SqliteRunStore
     from evalcore.training import launch
     from evalcore.training.config import TrainConfig
 
-    store = RunStore(tempfile.mkdtemp())
+    store = SqliteRunStore(tempfile.mkdtemp())
     t0 = time.perf_counter()
     run_id = launch.start(TrainConfig(dataset="mnist", epochs=2, train_size=1200), store)
     first_batch = first_epoch = None

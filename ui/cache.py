@@ -1,7 +1,7 @@
 """Cached reading of prediction files: parse a file once, validate and sort its scores once per mapping.
 
 Nothing here hashes the file's bytes: an upload is keyed by Streamlit's file id, a sample by its name, a run's
-predictions file by its path and modification time, and the bytes are read only when the cache misses.
+predictions file by its store, run and version, and the bytes are read only when the cache misses.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import streamlit as st
 
 from evalcore.metrics import prepare
 from evalcore.metrics.evaluation import Prepared
-from pathlib import Path
-
 from evalcore.errors import InputError
 from evalcore.predictions import ColumnMap, Predictions, detect_columns, load_frame, resolve
+from evalcore.runs import RunStore
 
 
 @dataclass(frozen=True)
@@ -59,16 +58,25 @@ def predictions_of(source: Source) -> Predictions:
     return resolve(frame, detect_columns(list(frame.columns)), source.name)
 
 
-def run_predictions(path: Path) -> tuple[Predictions, Prepared]:
-    """A run's test-set predictions file, read and prepared once per version of the file."""
-    if not path.exists():
-        raise InputError(f"Expected the run's predictions file at {path}, found no such file. Fix: its folder was "
-                         "moved or deleted; train the run again, or restore the folder.")
-    return _run_file(str(path), path.stat().st_mtime)
+def run_predictions(store: RunStore, run_id: int) -> tuple[Predictions, Prepared]:
+    """A run's test-set predictions artifact, read and prepared once per version of it (its size and time)."""
+    info = store.artifacts(run_id).get("predictions")
+    if info is None:
+        raise InputError(f"Expected a predictions file stored with run #{run_id}, found none. Fix: pick a run "
+                         "that finished.")
+    return _run_file(store.uri, run_id, info.file_name, (info.size, info.modified),
+                     lambda: artifact_bytes(store, run_id, "predictions"))
+
+
+def artifact_bytes(store: RunStore, run_id: int, name: str) -> bytes:
+    """The bytes of a run's artifact (a download)."""
+    with store.open_artifact(run_id, name) as f:
+        return f.read()
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the run's predictions…")
-def _run_file(path: str, mtime: float) -> tuple[Predictions, Prepared]:
-    frame, name = load_frame(path)
+def _run_file(uri: str, run_id: int, file_name: str, version: tuple,
+              _read: Callable[[], bytes]) -> tuple[Predictions, Prepared]:
+    frame, name = load_frame(_read(), file_name)
     predictions = resolve(frame, detect_columns(list(frame.columns)), name)
     return predictions, prepare(**predictions.evaluate_kwargs())

@@ -25,8 +25,9 @@ from jsonschema import Draft202012Validator
 from evalcore import limits
 from evalcore.errors import InputError, input_error
 from evalcore.limits import describe_size
-from evalcore.runs.rows import ACTIVE, KINDS, LOST, MAX_TIME, STATUSES, json_safe, short
-from evalcore.runs.store import RunRecord, Series
+from evalcore.runs.entities import RunRecord, Series
+from evalcore.runs.rows import MAX_TIME, json_safe, short
+from evalcore.runs.statuses import ACTIVE, KINDS, LOST, STATUSES
 
 FORMAT = "evalcore-runs"
 VERSION = 1

@@ -8,7 +8,7 @@
 
 Example:
     >>> import tempfile; from pathlib import Path
-    >>> store = RunStore(tempfile.mkdtemp())
+    >>> store = SqliteRunStore(tempfile.mkdtemp())
     >>> _ = store.create_run("r", "train", {})
     >>> report = check(store.folder)
     >>> report.ok, report.runs
@@ -26,14 +26,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalcore.errors import input_error
 import numpy as np
 
-from evalcore.errors import StoreError  # noqa: F401  (what every failure here raises)
-from evalcore.runs.rows import ENDED, KINDS, LOST, decode_run, number
-from evalcore.runs.store import SCHEMA_VERSION, RunRecord, RunStore, Series, diagnose, process_alive, store_error
-
-STORE_FILE = "runs.sqlite"
+from evalcore.errors import StoreError, input_error  # noqa: F401  (StoreError: what every failure here raises)
+from evalcore.runs.diagnosis import diagnose, store_error
+from evalcore.runs.entities import RunRecord, Series
+from evalcore.runs.rows import decode_run, number
+from evalcore.runs.sqlite_store import SCHEMA_VERSION, STORE_FILE, SqliteRunStore
+from evalcore.runs.statuses import ENDED, KINDS, LOST, LOST_ERROR
+from evalcore.training.supervisor import process_alive
 
 
 @dataclass
@@ -214,7 +215,7 @@ def recover(folder: str | os.PathLike) -> Recovery:
             for suffix in ("", "-wal"):
                 Path(f"{damaged}{suffix}").unlink(missing_ok=True)
             raise refusal
-        target = RunStore(folder, file_name=fresh.name)
+        target = SqliteRunStore(folder, file_name=fresh.name)
         target.add_runs(found.records)
         top = max([found.last_id, *(r.id for r in found.records), *_run_folders(Path(folder))], default=0)
         with target.connection() as con:  # new runs never take an id (and a folder) a lost run had
