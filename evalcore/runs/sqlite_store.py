@@ -417,8 +417,13 @@ class SqliteRunStore:
 
     def add_runs(self, records: Sequence[RunRecord]) -> list[int]:
         """Write whole runs (row, points) in one transaction: all of them or, on any failure, none."""
-        with self._write() as con:
-            return [_insert_record(con, r) for r in records]
+        try:
+            with self._write() as con:
+                return [_insert_record(con, r) for r in records]
+        except sqlite3.IntegrityError:  # a kept id that is taken (a recovery into a store that is not empty)
+            taken = ", ".join(f"#{r.id}" for r in records if r.id is not None)[:200]
+            raise input_error("runs with ids not in the store yet", f"ids already taken among {taken}",
+                              "import the runs with new ids (leave the ids out)") from None
 
 
 class _Kept:
