@@ -256,7 +256,7 @@ def _schema_message(error, data: dict) -> InputError:
         expected, found = "a non-empty name", "an empty one"
     elif expected is None and kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        expected = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        expected = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
     elif expected is None and kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         expected = "one of " + ", ".join(json.dumps(o) for o in options)

@@ -33,7 +33,7 @@ from evalcore.runs.diagnosis import diagnose, store_error
 from evalcore.runs.entities import RunRecord, Series
 from evalcore.runs.rows import decode_run, number
 from evalcore.runs.sqlite_store import SCHEMA_VERSION, STORE_FILE, SqliteRunStore
-from evalcore.runs.statuses import ENDED, KINDS, LOST, LOST_ERROR
+from evalcore.runs.statuses import ENDED, KINDS, LOST
 from evalcore.training.supervisor import process_alive
 
 
@@ -217,7 +217,7 @@ def recover(folder: str | os.PathLike) -> Recovery:
             raise refusal
         target = SqliteRunStore(folder, file_name=fresh.name)
         target.add_runs(found.records)
-        top = max([found.last_id, *(r.id for r in found.records), *_run_folders(Path(folder))], default=0)
+        top = max([found.last_id, *found.ids(), *_run_folders(Path(folder))], default=0)
         with target.connection() as con:  # new runs never take an id (and a folder) a lost run had
             con.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'runs'", (top,))
             if con.execute("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'runs'").fetchone()[0] == 0:
@@ -233,7 +233,7 @@ def recover(folder: str | os.PathLike) -> Recovery:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{reading}{suffix}").unlink(missing_ok=True)
-    reset = {r.id: found.problems[r.id] for r in found.records if found.problems.get(r.id)}
+    reset = {run_id: found.problems[run_id] for run_id in found.ids() if found.problems.get(run_id)}
     return Recovery(len(found.records), sum(r.n_points for r in found.records), found.unreadable, found.partial,
                     reset, damaged)
 
@@ -286,6 +286,10 @@ class _Found:
     schema_version: int | None = None
     schema_readable: bool = False
     last_id: int = 0                                      # the highest id the store ever issued
+
+    def ids(self) -> list[int]:
+        """The ids of the readable runs (each keeps its id)."""
+        return [r.id for r in self.records if r.id is not None]
 
 
 def _readable_runs(path: Path) -> _Found:

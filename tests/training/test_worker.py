@@ -20,6 +20,12 @@ def _epochs(store: SqliteRunStore, run_id: int) -> int:
     return 0 if s is None else len(s.values)
 
 
+def _supervised(store: SqliteRunStore, run_id: int):
+    """The run as the pages and the CLI show it: after the supervisor has looked at the workers."""
+    reconcile(store)
+    return store.run(run_id)
+
+
 LONG = TrainConfig(dataset="mnist", epochs=200, train_size=1500, batch_log_seconds=0)
 
 
@@ -41,8 +47,7 @@ def test_a_killed_worker_shows_lost_keeps_its_epochs_and_the_next_run_works(tmp_
     run_id = launch.start(LONG, store)
     wait_for(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
     os.killpg(store.run(run_id).pid, signal.SIGKILL)
-    run = wait_for(lambda: (reconcile(store), r := store.run(run_id))[0] is not None and r.status == LOST and r,
-                   20, "the lost status")  # the supervisor (the pages call it) marks it
+    run = wait_for(lambda: (r := _supervised(store, run_id)).status == LOST and r, 20, "the lost status")
     assert "killed or crashed" in run.error and _epochs(store, run_id) >= 1
     with store.connection() as con:
         assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
