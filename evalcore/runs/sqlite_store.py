@@ -35,6 +35,7 @@ from typing import BinaryIO
 import numpy as np
 
 from evalcore.errors import StoreError, input_error
+from evalcore.runs.backends import home
 from evalcore.runs.cleaning import clean_error, clean_name, clean_note, clean_tags, finite_or_none, to_json
 from evalcore.runs.diagnosis import BUSY_TIMEOUT_MS, store_error
 from evalcore.runs.entities import Artifact, Point, Run, RunRecord, Series, SeriesSummary, downsample
@@ -94,10 +95,7 @@ class SqliteRunStore:
     """
 
     def __init__(self, folder: str | os.PathLike | None = None, *, file_name: str = STORE_FILE):
-        if folder is None:
-            from evalcore.runs.backends import home
-            folder = home()
-        self.folder = Path(folder).absolute()
+        self.folder = Path(home() if folder is None else folder).absolute()
         self.path = self.folder / file_name
         self._local = threading.local()
         try:
