@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from bench.evaluate_speed import timed
-from evalcore.runs import FINISHED, RunStore
+from evalcore.runs import FINISHED, SqliteRunStore
 from evalcore.runs.compare import runs_table
 from evalcore.training.config import Dropout, TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build(folder: str, runs: int = 1000, epochs: int = 100) -> RunStore:
-    store = RunStore(folder)
+def build(folder: str, runs: int = 1000, epochs: int = 100) -> SqliteRunStore:
+    store = SqliteRunStore(folder)
     rng = np.random.default_rng(0)
     rows = []
     with store.connection() as con:
@@ -74,7 +74,7 @@ def main() -> None:
 def _import(text: str) -> None:
     from evalcore.runs.exchange import import_runs
     with tempfile.TemporaryDirectory() as folder:
-        import_runs(RunStore(folder), text)
+        import_runs(SqliteRunStore(folder), text)
 
 
 def _export_text() -> str:

@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def logging_overhead(repeats: int) -> tuple[float, float]:
     import keras
 
-    from evalcore.runs import RunStore
+    from evalcore.runs import open_store
     from evalcore.training import datasets
     from evalcore.training.callbacks import LiveLogger
     from evalcore.training.config import TrainConfig
@@ -30,22 +30,21 @@ def logging_overhead(repeats: int) -> tuple[float, float]:
 
     config = TrainConfig(dataset="mnist", epochs=3, train_size=2400)
     data = datasets.load("mnist", train_size=config.train_size)
-    store = RunStore(tempfile.mkdtemp())
+    store = open_store(tempfile.mkdtemp())
 
     def fit(with_logger: bool) -> float:
         keras.utils.set_random_seed(0)
         model = build_model(config, data.input_shape, 10, "image")
         model.compile(optimizer=optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         model.fit(data.x_train[:64], data.y_train[:64], epochs=1, verbose=0)  # build and trace outside the timing
-        with store.connection(any_thread=True) as con:
-            callbacks = []
-            if with_logger:
-                run_id = store.create_run("bench", "train", config.to_dict())
-                callbacks = [LiveLogger(store, run_id, con, config.batch_log_seconds)]
-            t0 = time.perf_counter()
-            model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
-                      batch_size=config.batch_size, callbacks=callbacks, verbose=0)
-            return (time.perf_counter() - t0) / config.epochs
+        callbacks = []
+        if with_logger:
+            run_id = store.create_run("bench", "train", config.to_dict())
+            callbacks = [LiveLogger(store, run_id, config.batch_log_seconds)]
+        t0 = time.perf_counter()
+        model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
+                  batch_size=config.batch_size, callbacks=callbacks, verbose=0)
+        return (time.perf_counter() - t0) / config.epochs
 
     plain, logged = [], []
     for i in range(repeats):  # alternate which goes first, so warm-up favours neither
@@ -55,11 +54,11 @@ def logging_overhead(repeats: int) -> tuple[float, float]:
 
 
 def first_points() -> tuple[float, float]:
-    from evalcore.runs import RunStore
+    from evalcore.runs import SqliteRunStore
     from evalcore.training import launch
     from evalcore.training.config import TrainConfig
 
-    store = RunStore(tempfile.mkdtemp())
+    store = SqliteRunStore(tempfile.mkdtemp())
     t0 = time.perf_counter()
     run_id = launch.start(TrainConfig(dataset="mnist", epochs=2, train_size=1200), store)
     first_batch = first_epoch = None

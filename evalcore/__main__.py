@@ -72,7 +72,7 @@ def _train_parser(sub) -> None:
 
 
 def _train(args) -> int:
-    from evalcore.runs import FAILED, RunStore
+    from evalcore.runs import FAILED, open_store
     from evalcore.training import launch
     from evalcore.training.config import TrainConfig
     from evalcore.training.strategies import cli_flag, registry
@@ -87,9 +87,9 @@ def _train(args) -> int:
         flag = cli_flag(warning.setting)
         fix = f" ({flag})" if flag else ""
         print(f"warning: {warning.message}{fix}", file=sys.stderr)
-    store = RunStore()
+    store = open_store()
     run_id = store.create_run(args.name or launch.run_name(config), "train", config.to_dict())
-    print(f"run #{run_id}: {launch.run_name(config)} (store {store.path})", flush=True)
+    print(f"run #{run_id}: {launch.run_name(config)} (store {store.uri})", flush=True)
     from evalcore.training.fit import train  # imports Keras
     outcome = train(config, store, run_id, verbose=1)
     print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
@@ -105,20 +105,23 @@ def _runs() -> int:
 
     import numpy as np
 
-    from evalcore.runs import RunStore
+    from evalcore.runs import keys, open_store
     from evalcore.runs.rows import number
-    store = RunStore()
+    from evalcore.training.supervisor import reconcile
+    store = open_store()
+    reconcile(store)  # a run whose worker is gone shows as lost
     runs = store.runs()
     if not runs:
-        print(f"no runs in {store.path}")
+        print(f"no runs in {store.uri}")
         return 0
     print(f"{'id':>4}  {'status':<9}{'epochs':>7}{'best val acc':>14}{'test acc':>10}{'seconds':>9}  "
           f"{'created':<17}name")
     for r in runs:
-        val = store.series(r.id, ["epoch/val_accuracy"]).get("epoch/val_accuracy")
+        key = keys.epoch_key("accuracy", validation=True)
+        val = store.series(r.id, [key]).get(key)
         best = f"{np.nanmax(val.values):.4f}" if val is not None and np.isfinite(val.values).any() else "-"
-        test = number(r.summary.get("accuracy"))
-        test = f"{test:.4f}" if np.isfinite(test) else "-"
+        accuracy = number(r.summary.get("accuracy"))
+        test = f"{accuracy:.4f}" if np.isfinite(accuracy) else "-"
         epochs = str(len(val.values)) if val is not None else "-"
         secs = f"{r.duration:.0f}" if r.duration is not None else "-"
         created = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created)) if r.created is not None else "-"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from evalcore.runs import FINISHED, Point, RunStore
-from evalcore.runs.store import SCHEMA_VERSION
+from evalcore.runs import FINISHED, Point, SqliteRunStore
+from evalcore.runs.sqlite_store import SCHEMA_VERSION
 from evalcore.training.config import Dropout, TrainConfig
 
 
-def healthy(folder: Path, runs: int = 30) -> RunStore:
+def healthy(folder: Path, runs: int = 30) -> SqliteRunStore:
     """A store with ``runs`` finished training runs of 20 epochs each, checkpointed into the main file."""
-    store = RunStore(folder)
+    store = SqliteRunStore(folder)
     for i in range(runs):
         config = TrainConfig(dataset="wine", dropout=Dropout(enabled=bool(i % 2))).to_dict()
         run_id = store.create_run(f"run {i}", "train", config)
@@ -55,7 +55,7 @@ def not_a_database(folder: Path) -> Path:
 
 
 def newer_schema(folder: Path) -> Path:
-    path = RunStore(folder).path
+    path = SqliteRunStore(folder).path
     with sqlite3.connect(path) as con:
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     return path
@@ -73,7 +73,7 @@ BAD_ROWS = {  # column -> stored value, each in a run of its own (written behind
 }
 
 
-def with_bad_rows(folder: Path) -> RunStore:
+def with_bad_rows(folder: Path) -> SqliteRunStore:
     """A healthy store plus one run per bad field, a run whose strategy settings are not groups, a run whose
     ablation entry is damaged, and points whose values are text."""
     store = healthy(folder, runs=3)

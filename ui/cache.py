@@ -1,7 +1,7 @@
 """Cached reading of prediction files: parse a file once, validate and sort its scores once per mapping.
 
 Nothing here hashes the file's bytes: an upload is keyed by Streamlit's file id, a sample by its name, a run's
-predictions file by its path and modification time, and the bytes are read only when the cache misses.
+predictions file by its store, run and version, and the bytes are read only when the cache misses.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import streamlit as st
 from evalcore.export import report_from_json
 from evalcore.metrics.evaluation import Prepared
 from evalcore.metrics.report import EvaluationReport
-from pathlib import Path
-
 from evalcore.errors import InputError
 from evalcore.predictions import ColumnMap, Predictions, from_frame, load_frame, resolve
+from evalcore.runs import RunStore
 
 
 @dataclass(frozen=True)
@@ -57,25 +56,33 @@ def predictions_of(source: Source) -> Predictions:
     return from_frame(table_of(source), source.name)
 
 
-def run_report(files: dict[str, Path]) -> EvaluationReport:
+def run_report(store: RunStore, run_id: int) -> EvaluationReport:
     """A training run's test-set report: the one the worker stored, else (a run from before reports were stored)
-    its predictions file evaluated again."""
-    path = files.get("report")
-    if path is not None and path.exists():
-        return report_from_json(path.read_bytes())
-    _, prepared = run_predictions(files["predictions"])
+    its predictions evaluated again."""
+    if "report" in store.artifacts(run_id):
+        return report_from_json(artifact_bytes(store, run_id, "report"))
+    _, prepared = run_predictions(store, run_id)
     return prepared.report()
 
 
-def run_predictions(path: Path) -> tuple[Predictions, Prepared]:
-    """A run's test-set predictions file, read and prepared once per version of the file."""
-    if not path.exists():
-        raise InputError(f"Expected the run's predictions file at {path}, found no such file. Fix: its folder was "
-                         "moved or deleted; train the run again, or restore the folder.")
-    return _run_file(str(path), path.stat().st_mtime)
+def run_predictions(store: RunStore, run_id: int) -> tuple[Predictions, Prepared]:
+    """A run's test-set predictions artifact, read and prepared once per version of it (its size and time)."""
+    info = store.artifacts(run_id).get("predictions")
+    if info is None:
+        raise InputError(f"Expected a predictions file stored with run #{run_id}, found none. Fix: pick a run "
+                         "that finished.")
+    return _run_file(store.uri, run_id, info.file_name, (info.size, info.modified),
+                     lambda: artifact_bytes(store, run_id, "predictions"))
+
+
+def artifact_bytes(store: RunStore, run_id: int, name: str) -> bytes:
+    """The bytes of a run's artifact (a download)."""
+    with store.open_artifact(run_id, name) as f:
+        return f.read()
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the run's predictions…")
-def _run_file(path: str, mtime: float) -> tuple[Predictions, Prepared]:
-    predictions = from_frame(*load_frame(path))
+def _run_file(uri: str, run_id: int, file_name: str, version: tuple,
+              _read: Callable[[], bytes]) -> tuple[Predictions, Prepared]:
+    predictions = from_frame(*load_frame(_read(), file_name))
     return predictions, predictions.prepare()

@@ -150,11 +150,11 @@ def compare(runs: list[Run]) -> None:
 
 def paired_runs(a: Run, b: Run) -> None:
     """Two selected runs' test-set predictions compared row by row (B against A)."""
-    files = {r.id: run_store().artifacts(r.id).get("predictions") for r in (a, b)}
-    if not all(files.values()):
+    store = run_store()
+    if not all("predictions" in store.artifacts(r.id) for r in (a, b)):
         return
     st.subheader(f"Test-set predictions: #{b.id} against #{a.id}")
-    paired_panel(run_predictions(files[a.id])[0], run_predictions(files[b.id])[0], f"#{a.id}", f"#{b.id}",
+    paired_panel(run_predictions(store, a.id)[0], run_predictions(store, b.id)[0], f"#{a.id}", f"#{b.id}",
                  key="pair_runs")
 
 

@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import streamlit as st
 from evalcore import charts
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
-from evalcore.runs.store import store_error
+from evalcore.runs.diagnosis import store_error
 from evalcore.training import ablation, launch
 from evalcore.training import strategies
 from evalcore.training.config import OPTIMIZERS, TrainConfig
@@ -29,7 +28,7 @@ from evalcore.training.schedules import planned_rates
 from evalcore.errors import InputError
 from evalcore.training.advice import config_warnings
 from ui import evaluate_panels
-from ui.cache import run_report
+from ui.cache import artifact_bytes, run_report
 from ui.guard import section
 from ui.store import run_store
 from ui.text import plain
@@ -69,7 +68,7 @@ def _saved_upload(file_id: str, read) -> tuple[str, list[str]]:
     key = f"train_upload_{file_id}"
     if key not in st.session_state:
         data = read()
-        folder = run_store().folder / "uploads"
+        folder = launch.work_folder(run_store()) / "uploads"
         path = folder / f"{hashlib.sha1(data).hexdigest()[:16]}.csv"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -179,11 +178,7 @@ def _augmented(dataset: str, augmentation: str, seed: int) -> np.ndarray:
     config = TrainConfig(dataset=dataset, seed=seed, augmentation=Augmentation(**json.loads(augmentation)))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "preview.npz"
-        done = subprocess.run([sys.executable, "-m", "evalcore.training.preview", config.to_json(), str(out)],
-                              capture_output=True, text=True, cwd=launch.ROOT, timeout=120,
-                              env=launch.worker_environment(run_store()))
-        if done.returncode != 0:
-            raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr[-4000:])
+        launch.preview(config.to_json(), out, run_store())
         return np.load(out)["images"]
 
 
@@ -334,10 +329,10 @@ def run_results(run: Run) -> None:
                 st.warning(plain(warning.message), icon=":material/warning:")
     except InputError:
         pass
-    files = run_store().artifacts(run.id)
-    if run.status not in (FINISHED, STOPPED) or "predictions" not in files:
+    store = run_store()
+    if run.status not in (FINISHED, STOPPED) or "predictions" not in store.artifacts(run.id):
         return
-    report = run_report(files)  # the worker's stored report (older runs: their predictions evaluated again)
+    report = run_report(store, run.id)  # the worker's stored report (older runs: their predictions evaluated again)
     st.subheader("Test-set evaluation")
     s = run.summary
     fit = s.get("fit_seconds")
@@ -350,5 +345,6 @@ def run_results(run: Run) -> None:
         evaluate_panels.confusion_panel(report)
     with per_class:
         evaluate_panels.per_class_table(report)
-    st.download_button("Download test predictions (CSV, opens in Evaluate)", files["predictions"].read_bytes,
+    st.download_button("Download test predictions (CSV, opens in Evaluate)", lambda: artifact_bytes(store, run.id, "predictions"),
                        f"run-{run.id}-predictions.csv", "text/csv", key=f"dl_pred_{run.id}")
+

@@ -15,10 +15,14 @@ import numpy as np
 import pandas as pd
 
 from evalcore.errors import InputError
-from evalcore.runs.rows import Run, group, number
+from evalcore.runs import keys
+from evalcore.runs.entities import Run, SeriesSummary
+from evalcore.runs.rows import group, number
 from evalcore.runs.store import RunStore
 from evalcore.training import strategies
 from evalcore.training.config import TrainConfig  # the one definition of valid training settings
+
+NO_SUMMARY = SeriesSummary(np.nan, np.nan, np.nan, 0)  # a run without that series
 
 
 def ema(values, weight: float) -> np.ndarray:
@@ -81,18 +85,18 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
     """One row per run: name, status, dataset, strategies, best and last validation metrics, epochs, duration,
     and the problems of a run whose stored fields could not all be read (so it can be fixed or deleted)."""
     runs = store.runs() if runs is None else runs
-    summaries = store.epoch_summaries()
+    summaries = store.series_summaries(keys.TABLE_KEYS)
     rows = []
     for r in runs:
-        va = summaries.get((r.id, "epoch/val_accuracy"), (np.nan, np.nan, np.nan, 0))
-        vl = summaries.get((r.id, "epoch/val_loss"), (np.nan, np.nan, np.nan, 0))
-        trained = summaries.get((r.id, "epoch/loss"), (np.nan, np.nan, np.nan, 0))
+        va = summaries.get((r.id, keys.epoch_key("accuracy", True)), NO_SUMMARY)
+        vl = summaries.get((r.id, keys.epoch_key("loss", True)), NO_SUMMARY)
+        trained = summaries.get((r.id, keys.epoch_key("loss")), NO_SUMMARY)
         test = r.summary.get("accuracy")  # the test set's (training runs) or the file's (saved evaluations)
         row = {"id": r.id, "name": r.name, "status": r.status, "kind": r.kind,
                "dataset": str(r.config.get("dataset", r.config.get("file", ""))),
                **_strategy_text(r.config),
-               "best val acc": va[1], "last val acc": va[2], "best val loss": vl[0], "last val loss": vl[2],
-               "test acc": number(test), "epochs": trained[3],
+               "best val acc": va.high, "last val acc": va.last, "best val loss": vl.low, "last val loss": vl.last,
+               "test acc": number(test), "epochs": trained.count,
                "seconds": r.duration if r.duration is not None else np.nan,
                "created": pd.Timestamp(r.created, unit="s") if r.created is not None else pd.NaT,
                "tags": ", ".join(r.tags), "note": r.note, "problems": "; ".join((*r.problems, *_settings_problem(r)))}

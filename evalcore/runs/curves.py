@@ -2,7 +2,7 @@
 fractional epochs, the learning rate, and the best epoch.
 
 Example:
-    >>> from evalcore.runs.store import Series
+    >>> from evalcore.runs.entities import Series
     >>> s = lambda v: Series(np.arange(len(v)), np.arange(len(v)), np.array(v, float), np.zeros(len(v)))
     >>> c = run_curves({"epoch/loss": s([0.9, 0.6]), "epoch/val_loss": s([0.8, 0.7])})
     >>> c.epochs.tolist(), c.best_epoch("loss")
@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from evalcore.runs.store import Series
+from evalcore.runs import keys
+from evalcore.runs.entities import Series
 
-METRICS = ("loss", "accuracy")
+METRICS = keys.METRICS
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,19 @@ def run_curves(series: dict[str, Series]) -> RunCurves:
             out[s.steps[keep]] = s.values[keep]
         return out
 
-    epoch_keys = [k for k in series if k.startswith("epoch/")]
+    epoch_keys = [k for k in series if keys.is_epoch(k)]
     n = max((int(series[k].steps.max()) + 1 for k in epoch_keys if len(series[k].steps)), default=0)
-    train = {m: values(f"epoch/{m}", n) for m in METRICS if f"epoch/{m}" in series}
-    val = {m: values(f"epoch/val_{m}", n) for m in METRICS if f"epoch/val_{m}" in series}
-    steps_per_epoch = series.get("meta/steps_per_epoch")
+    train = {m: values(keys.epoch_key(m), n) for m in METRICS if keys.epoch_key(m) in series}
+    val = {m: values(keys.epoch_key(m, True), n) for m in METRICS if keys.epoch_key(m, True) in series}
+    steps_per_epoch = series.get(keys.STEPS_PER_EPOCH)
     spe = float(steps_per_epoch.values[-1]) if steps_per_epoch is not None and len(steps_per_epoch.values) else 0
     batch = {}
     batch_x = np.array([])
     for m in METRICS:
-        s = series.get(f"batch/{m}")
+        s = series.get(keys.batch_key(m))
         if s is not None and spe:
             batch[m] = s.values
             batch_x = s.steps / spe
-    planned = series.get("meta/epochs")
-    return RunCurves(np.arange(1, n + 1), train, val, batch_x, batch, values("epoch/lr", n),
+    planned = series.get(keys.PLANNED_EPOCHS)
+    return RunCurves(np.arange(1, n + 1), train, val, batch_x, batch, values(keys.LEARNING_RATE, n),
                      int(planned.values[-1]) if planned is not None and len(planned.values) else 0)

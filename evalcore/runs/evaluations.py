@@ -3,7 +3,7 @@ tracked over time next to training runs.
 
 Example:
     >>> import tempfile; from evalcore.metrics import evaluate
-    >>> store = RunStore(tempfile.mkdtemp())
+    >>> store = open_store(tempfile.mkdtemp())
     >>> run_id = save_evaluation(store, "model v1", "preds.csv", evaluate([0, 1, 1, 0], [0, 1, 0, 0]))
     >>> run = store.run(run_id); run.kind, run.status, round(run.summary["accuracy"], 2)
     ('evaluation', 'finished', 0.75)
@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from evalcore.export import report_to_json
 from evalcore.metrics.report import EvaluationReport
+from evalcore.errors import StoreError
+from evalcore.runs.backends import open_store  # noqa: F401  (the doctest)
 from evalcore.runs.summary import summary_of
-from evalcore.runs.store import FAILED, FINISHED, QUEUED, RunStore, store_error
+from evalcore.runs.statuses import FAILED, FINISHED, QUEUED
+from evalcore.runs.store import RunStore
 
 
 def save_evaluation(store: RunStore, name: str, file_name: str, report: EvaluationReport) -> int:
@@ -25,11 +28,10 @@ def save_evaluation(store: RunStore, name: str, file_name: str, report: Evaluati
               "prediction_rule": report.prediction_rule}
     run_id = store.create_run(name, "evaluation", config, status=QUEUED)  # finished below, with its report
     summary = summary_of(report)
-    path = store.run_folder(run_id) / "report.json"
     try:
-        path.write_text(report_to_json(report), encoding="utf-8")
-    except OSError as exc:
+        store.put_artifact(run_id, "report", report_to_json(report).encode("utf-8"), "report.json")
+    except StoreError:
         store.set_status(run_id, FAILED, error="The report file could not be written.")
-        raise store_error(exc, path) from exc
-    store.finish(run_id, FINISHED, summary, {"report": path})
+        raise
+    store.finish(run_id, FINISHED, summary)
     return run_id

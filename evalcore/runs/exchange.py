@@ -6,7 +6,7 @@ spreadsheets (one row per run, and one row per logged point), with formula-like 
 
 Example:
     >>> import tempfile
-    >>> a, b = RunStore(tempfile.mkdtemp()), RunStore(tempfile.mkdtemp())
+    >>> a, b = open_store(tempfile.mkdtemp()), open_store(tempfile.mkdtemp())
     >>> run_id = a.create_run("r", "train", {"epochs": 1}, status="finished")
     >>> a.log_points(run_id, [Point("epoch/loss", 0, 0, 0.5)])
     >>> [new] = import_runs(b, export_json(a, [run_id]))
@@ -25,7 +25,9 @@ from evalcore.export import frame_to_csv
 from evalcore.runs.compare import flatten
 from evalcore.runs.export_format import FORMAT, VERSION, parse_export
 from evalcore.runs.rows import json_safe
-from evalcore.runs.store import Point, RunStore  # noqa: F401  (Point: the doctest)
+from evalcore.runs.backends import open_store  # noqa: F401  (the doctest)
+from evalcore.runs.entities import Point  # noqa: F401  (the doctest)
+from evalcore.runs.store import RunStore
 
 
 def export_json(store: RunStore, run_ids: list[int]) -> str:

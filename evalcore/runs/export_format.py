@@ -25,8 +25,9 @@ from jsonschema import Draft202012Validator
 from evalcore import limits
 from evalcore.errors import InputError, input_error
 from evalcore.limits import describe_size
-from evalcore.runs.rows import ACTIVE, KINDS, LOST, MAX_TIME, STATUSES, json_safe, short
-from evalcore.runs.store import RunRecord, Series
+from evalcore.runs.entities import RunRecord, Series
+from evalcore.runs.rows import MAX_TIME, json_safe, short
+from evalcore.runs.statuses import ACTIVE, KINDS, LOST, STATUSES
 from evalcore.runs.summary import upgrade_summary
 
 FORMAT = "evalcore-runs"
@@ -256,7 +257,7 @@ def _schema_message(error, data: dict) -> InputError:
         expected, found = "a non-empty name", "an empty one"
     elif expected is None and kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        expected = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        expected = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
     elif expected is None and kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         expected = "one of " + ", ".join(json.dumps(o) for o in options)

@@ -8,7 +8,7 @@
 
 Example:
     >>> import tempfile; from pathlib import Path
-    >>> store = RunStore(tempfile.mkdtemp())
+    >>> store = SqliteRunStore(tempfile.mkdtemp())
     >>> _ = store.create_run("r", "train", {})
     >>> report = check(store.folder)
     >>> report.ok, report.runs
@@ -26,14 +26,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalcore.errors import input_error
 import numpy as np
 
-from evalcore.errors import StoreError  # noqa: F401  (what every failure here raises)
-from evalcore.runs.rows import ENDED, KINDS, LOST, decode_run, number
-from evalcore.runs.store import SCHEMA_VERSION, RunRecord, RunStore, Series, diagnose, process_alive, store_error
-
-STORE_FILE = "runs.sqlite"
+from evalcore.errors import StoreError, input_error  # noqa: F401  (StoreError: what every failure here raises)
+from evalcore.runs.diagnosis import diagnose, store_error
+from evalcore.runs.entities import RunRecord, Series
+from evalcore.runs.rows import decode_run, number
+from evalcore.runs.sqlite_store import SCHEMA_VERSION, STORE_FILE, SqliteRunStore
+from evalcore.runs.statuses import ENDED, KINDS, LOST
+from evalcore.training.supervisor import process_alive
 
 
 @dataclass
@@ -214,9 +215,9 @@ def recover(folder: str | os.PathLike) -> Recovery:
             for suffix in ("", "-wal"):
                 Path(f"{damaged}{suffix}").unlink(missing_ok=True)
             raise refusal
-        target = RunStore(folder, file_name=fresh.name)
+        target = SqliteRunStore(folder, file_name=fresh.name)
         target.add_runs(found.records)
-        top = max([found.last_id, *(r.id for r in found.records), *_run_folders(Path(folder))], default=0)
+        top = max([found.last_id, *found.ids(), *_run_folders(Path(folder))], default=0)
         with target.connection() as con:  # new runs never take an id (and a folder) a lost run had
             con.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'runs'", (top,))
             if con.execute("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'runs'").fetchone()[0] == 0:
@@ -232,7 +233,7 @@ def recover(folder: str | os.PathLike) -> Recovery:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{reading}{suffix}").unlink(missing_ok=True)
-    reset = {r.id: found.problems[r.id] for r in found.records if found.problems.get(r.id)}
+    reset = {run_id: found.problems[run_id] for run_id in found.ids() if found.problems.get(run_id)}
     return Recovery(len(found.records), sum(r.n_points for r in found.records), found.unreadable, found.partial,
                     reset, damaged)
 
@@ -285,6 +286,10 @@ class _Found:
     schema_version: int | None = None
     schema_readable: bool = False
     last_id: int = 0                                      # the highest id the store ever issued
+
+    def ids(self) -> list[int]:
+        """The ids of the readable runs (each keeps its id)."""
+        return [r.id for r in self.records if r.id is not None]
 
 
 def _readable_runs(path: Path) -> _Found:

@@ -17,50 +17,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+
+from evalcore.runs.entities import Run
+from evalcore.runs.statuses import KINDS, LOST, STATUSES
 
 from evalcore.runs.summary import upgrade_summary
 
-QUEUED, RUNNING, FINISHED, FAILED, STOPPED, LOST = "queued", "running", "finished", "failed", "stopped", "lost"
-ACTIVE = (QUEUED, RUNNING)
-ENDED = (FINISHED, FAILED, STOPPED, LOST)
-STATUSES = ACTIVE + ENDED
-KINDS = ("train", "evaluation")
 MAX_TIME = 1e11  # seconds since 1970 (the year 5138): anything larger is not a time
-
-
-@dataclass(frozen=True)
-class Run:
-    """One row of the runs table, with its JSON fields decoded; ``problems`` names each field that was not."""
-
-    id: int
-    name: str
-    kind: str
-    status: str
-    config: dict
-    created: float | None
-    started: float | None
-    ended: float | None
-    heartbeat: float | None
-    pid: int | None
-    error: str | None
-    stop_requested: bool
-    summary: dict
-    tags: tuple[str, ...] = ()
-    note: str = ""
-    problems: tuple[str, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
-
-    @property
-    def duration(self) -> float | None:
-        """Seconds from start to end (or to the last heartbeat while running)."""
-        if self.started is None:
-            return None
-        end = self.ended or self.heartbeat or self.started
-        return max(0.0, end - self.started)
 
 
 def is_time(value) -> bool:
@@ -84,64 +47,84 @@ def short(value, limit: int = 40) -> str:
 
 def decode_run(row: dict) -> Run:
     """A :class:`Run` from a row of the ``runs`` table (column name -> stored value)."""
-    problems: list[str] = []
+    fields = _Fields(row)
+    kind = fields.member("kind", "train", KINDS, f"one of {', '.join(KINDS)}")
+    status = fields.member("status", LOST, STATUSES, "a known status")
+    pid, tags = fields.pid(), fields.tags()
+    run = dict(
+        id=int(row["id"]), name=fields.text("name", ""), kind=kind, status=status,
+        config=fields.decoded("config", dict, {}), created=fields.moment("created"),
+        started=fields.moment("started"), ended=fields.moment("ended"), heartbeat=fields.moment("heartbeat"),
+        pid=pid, error=fields.text("error", None), stop_requested=fields.flag("stop_requested"),
+        summary=upgrade_summary(fields.decoded("summary", dict, {})), tags=tags, note=fields.text("note", ""))
+    return Run(**run, problems=tuple(fields.problems))
 
-    def text(name: str, default: str | None) -> str | None:
-        value = row.get(name)
+
+class _Fields:
+    """The fields of one stored row, each decoded on its own; what could not be is listed in ``problems``."""
+
+    def __init__(self, row: dict):
+        self.row = row
+        self.problems: list[str] = []
+
+    def text(self, name: str, default):
+        value = self.row.get(name)
         if value is None:
             return default
         if not isinstance(value, str):
-            problems.append(f"{name}: {short(value)} is not text")
+            self.problems.append(f"{name}: {short(value)} is not text")
             return str(value)
         return value
 
-    def decoded(name: str, kind: type, empty):
-        raw = row.get(name)
+    def member(self, name: str, default: str, allowed: tuple[str, ...], wanted: str) -> str:
+        value = self.text(name, default)
+        if value not in allowed:
+            self.problems.append(f"{name}: {short(value)} is not {wanted}")
+        return value
+
+    def decoded(self, name: str, kind: type, empty):
+        raw = self.row.get(name)
         if raw is None:
             return empty
         try:
             value = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
         except ValueError:
-            problems.append(f"{name}: not valid JSON")
+            self.problems.append(f"{name}: not valid JSON")
             return empty
         if not isinstance(value, kind):
             wanted = "a table of values" if kind is dict else "a list"
-            problems.append(f"{name}: {_kind_of(value)}, not {wanted}")
+            self.problems.append(f"{name}: {_kind_of(value)}, not {wanted}")
             return empty
         return value
 
-    def moment(name: str) -> float | None:
-        value = row.get(name)
+    def moment(self, name: str) -> float | None:
+        value = self.row.get(name)
         if value is None:
             if name == "created":
-                problems.append("created: missing")
+                self.problems.append("created: missing")
             return None
         if not is_time(value):
-            problems.append(f"{name}: {short(value)} is not a time")
+            self.problems.append(f"{name}: {short(value)} is not a time")
             return None
         return float(value)
 
-    kind = text("kind", "train")
-    if kind not in KINDS:
-        problems.append(f"kind: {short(kind)} is not one of {', '.join(KINDS)}")
-    status = text("status", LOST)
-    if status not in STATUSES:
-        problems.append(f"status: {short(status)} is not a known status")
-    pid = row.get("pid")
-    if pid is not None and not (isinstance(pid, int) and 0 < pid < 2**31):
-        problems.append(f"pid: {short(pid)} is not a process id")
-        pid = None
-    tags = decoded("tags", list, [])
-    if not all(isinstance(t, str) for t in tags):
-        problems.append("tags: not all text")
-        tags = [str(t) for t in tags]
-    run = dict(
-        id=int(row["id"]), name=text("name", ""), kind=kind, status=status,
-        config=decoded("config", dict, {}), created=moment("created"), started=moment("started"),
-        ended=moment("ended"), heartbeat=moment("heartbeat"), pid=pid, error=text("error", None),
-        stop_requested=bool(row.get("stop_requested")) if isinstance(row.get("stop_requested"), int) else False,
-        summary=upgrade_summary(decoded("summary", dict, {})), tags=tuple(tags), note=text("note", ""))
-    return Run(**run, problems=tuple(problems))
+    def pid(self) -> int | None:
+        pid = self.row.get("pid")
+        if pid is not None and not (isinstance(pid, int) and 0 < pid < 2**31):
+            self.problems.append(f"pid: {short(pid)} is not a process id")
+            return None
+        return pid
+
+    def flag(self, name: str) -> bool:
+        value = self.row.get(name)
+        return bool(value) if isinstance(value, int) else False
+
+    def tags(self) -> tuple[str, ...]:
+        tags = self.decoded("tags", list, [])
+        if not all(isinstance(t, str) for t in tags):
+            self.problems.append("tags: not all text")
+            tags = [str(t) for t in tags]
+        return tuple(tags)
 
 
 def _kind_of(value) -> str:

@@ -10,8 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import replace
@@ -57,13 +55,7 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
     ids = [store.create_run(f"ablation {group} · {name} · seed {config.seed}", "train",
                             {**config.to_dict(), KEY: {"group": group, "variant": name, "seed": config.seed}})
            for name, config, _ in plan]
-    log = open(store.folder / f"ablation-{group}.log", "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "evalcore.training.worker", "--queue", *map(str, ids)],
-                            cwd=launch.ROOT, env=launch.worker_environment(store), stdin=subprocess.DEVNULL,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    for run_id in ids:  # queued runs carry the queue worker's pid: if it dies, they show as lost
-        store.set_pid(run_id, proc.pid)
+    launch.start_queue(store, ids, f"ablation-{group}.log")  # queued runs carry the queue worker's pid
     return group
 
 

@@ -20,7 +20,7 @@ from evalcore.predictions.columns import Y_TRUE
 from evalcore.predictions.write import predictions_frame, write_predictions
 from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, RunStore
 from evalcore.runs.summary import summary_of
-from evalcore.training import datasets
+from evalcore.training import datasets, launch
 from evalcore.training.callbacks import LiveLogger, TerminateOnNaN
 from evalcore.training.config import TrainConfig
 from evalcore.training.model import build_model, optimizer
@@ -46,9 +46,8 @@ def _callbacks(config: TrainConfig, logger: LiveLogger, folder: Path) -> list[ke
 
 
 def _heartbeat(store: RunStore, run_id: int, done: threading.Event) -> None:
-    with store.connection() as con:
-        while not done.wait(HEARTBEAT_SECONDS):
-            store.heartbeat(run_id, con)
+    while not done.wait(HEARTBEAT_SECONDS):
+        store.heartbeat(run_id)
 
 
 def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -> Outcome:
@@ -58,7 +57,7 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
     done = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(store, run_id, done), daemon=True)
     beat.start()
-    folder = store.run_folder(run_id)
+    folder = launch.run_workspace(store, run_id)  # local files: TensorBoard events, then the stored artifacts
     try:
         config.validate()
         keras.utils.set_random_seed(config.seed)
@@ -68,10 +67,9 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         model = build_model(config, data.input_shape, len(data.classes), data.kind, data.x_train)
         model.compile(optimizer=optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         started = time.time()
-        with store.connection(any_thread=True) as con:
-            logger = LiveLogger(store, run_id, con, config.batch_log_seconds)
-            model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
-                      batch_size=config.batch_size, callbacks=_callbacks(config, logger, folder), verbose=verbose)
+        logger = LiveLogger(store, run_id, config.batch_log_seconds)
+        model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
+                  batch_size=config.batch_size, callbacks=_callbacks(config, logger, folder), verbose=verbose)
         fit_seconds = time.time() - started
         if logger.nan_at is not None:
             epoch, batch = logger.nan_at
@@ -84,7 +82,10 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         summary["fit_seconds"] = round(fit_seconds, 3)
         summary["epochs_done"] = logger.epoch + 1
         status = STOPPED if logger.stopped else FINISHED
-        store.finish(run_id, status, summary, files)  # results and status appear together
+        for name, path in files.items():  # stored first: a finished run always has its results
+            with open(path, "rb") as f:
+                store.put_artifact(run_id, name, f, path.name)
+        store.finish(run_id, status, summary)  # summary and status appear together
         return Outcome(status, None, summary)
     except Exception as exc:  # recorded on the run, with the type so a bug is recognisable
         error = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"

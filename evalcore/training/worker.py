@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from evalcore.runs import QUEUED, RunStore
+from evalcore.runs import QUEUED, open_store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ids or not all(a.isdigit() for a in ids) or (len(ids) > 1 and not queue):
         print("usage: python -m evalcore.training.worker RUN_ID | --queue RUN_ID ...", file=sys.stderr)
         return 2
-    store = RunStore()
+    store = open_store()  # EVALCORE_STORE: the launcher's store
     from evalcore.training.config import TrainConfig
     from evalcore.training.fit import train  # imports Keras (~4 s)
     failures = 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from evalcore.runs import RunStore, home
+from evalcore.runs import SqliteRunStore, home
 from tests import stores
 from tests.corpus import BAD_FILES, GOOD
 from tests.shown import shown
@@ -92,7 +92,7 @@ def test_runs_with_bad_fields_are_listed_marked_and_can_be_opened_compared_and_d
     at.button(key=f"edit_delete_{bad}").click().run()
     at.button(key=f"edit_delete_yes_{bad}").click().run()
     _no_failure(at)
-    assert bad not in [r.id for r in RunStore().runs()]
+    assert bad not in [r.id for r in SqliteRunStore().runs()]
 
 
 def test_the_train_page_shows_every_run_with_bad_fields():
@@ -135,4 +135,4 @@ def test_odd_uploads_on_every_page(tmp_path):
         at.button(key="train_start").click().run()
         _no_failure(at)
         assert at.error
-    assert RunStore().runs() == []
+    assert SqliteRunStore().runs() == []

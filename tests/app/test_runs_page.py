@@ -6,15 +6,15 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from evalcore.runs import FINISHED, RUNNING, Point, RunStore
+from evalcore.runs import FINISHED, RUNNING, Point, SqliteRunStore
 from evalcore.training.config import Dropout, TrainConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 XSS = "<script>alert(1)</script>"
 
 
-def _runs() -> RunStore:
-    store = RunStore()
+def _runs() -> SqliteRunStore:
+    store = SqliteRunStore()
     for name, config, losses in ((XSS, TrainConfig(dataset="wine"), [0.9, 0.6]),
                                  ("with dropout", TrainConfig(dataset="wine", dropout=Dropout(enabled=True)),
                                   [0.8, 0.5]),
@@ -89,9 +89,9 @@ def test_save_an_evaluation_as_a_run_and_find_it_on_the_runs_page():
     at.text_input(key="save_run_name").set_value("model v1").run()
     at.button(key="save_run").click().run()
     assert not at.exception and any("Saved as run" in s.value for s in at.success)
-    run = RunStore().runs()[0]
+    run = SqliteRunStore().runs()[0]
     assert (run.kind, run.status, run.name) == ("evaluation", "finished", "model v1")
-    assert 0 < run.summary["accuracy"] <= 1 and "report" in RunStore().artifacts(run.id)
+    assert 0 < run.summary["accuracy"] <= 1 and "report" in SqliteRunStore().artifacts(run.id)
     page = _page()
     row = page.dataframe[0].value.iloc[0]
     assert row["kind"] == "evaluation" and row["test acc"] == run.summary["accuracy"]

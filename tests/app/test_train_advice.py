@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from evalcore.runs import FINISHED, QUEUED, RUNNING, RunStore
+from evalcore.runs import FINISHED, QUEUED, RUNNING, SqliteRunStore
 from evalcore.training import ablation
 from evalcore.training.config import Schedule, TrainConfig
 from tests.shown import shown
@@ -50,7 +50,7 @@ def test_a_schedule_that_never_acts_is_warned_before_starting_and_in_the_ablatio
     assert not any("never acts" in w for w in _warnings(at))
 
 
-def _study(store: RunStore, seeds: int, statuses: dict[tuple[str, int], str]) -> str:
+def _study(store: SqliteRunStore, seeds: int, statuses: dict[tuple[str, int], str]) -> str:
     base = TrainConfig(dataset="wine", epochs=5, schedule=Schedule(enabled=True))
     group = "g-test"
     for s in range(seeds):
@@ -75,7 +75,7 @@ def _runs_page() -> AppTest:
 
 
 def test_the_ablation_view_names_the_running_run_not_the_last_queued():
-    store = RunStore()
+    store = SqliteRunStore()
     _study(store, seeds=1, statuses={("baseline", 0): RUNNING})
     at = _runs_page()
     line = next(shown(m.value) for m in at.markdown if "runs done" in m.value)
@@ -84,7 +84,7 @@ def test_the_ablation_view_names_the_running_run_not_the_last_queued():
 
 
 def test_one_seed_shows_no_raw_none_and_says_why_there_is_no_interval():
-    store = RunStore()
+    store = SqliteRunStore()
     done = {(v, 0): FINISHED for v, _ in ablation.variants(TrainConfig(dataset="wine"))}
     _study(store, seeds=1, statuses=done)
     at = _runs_page()

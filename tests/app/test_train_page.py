@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.shown import shown
 
-from evalcore.runs import RunStore
+from evalcore.runs import SqliteRunStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,7 @@ def test_a_csv_with_text_features_is_refused_and_nothing_starts(tmp_path):
     at.file_uploader(key="train_csv").set_value(("people.csv", data.encode(), "text/csv")).run()
     at.button(key="train_start").click().run()
     assert any("city" in shown(e.value) and "Fix:" in shown(e.value) for e in at.error)
-    assert RunStore().runs() == []
+    assert SqliteRunStore().runs() == []
 
 
 def test_a_run_starts_in_its_own_process_and_its_results_appear():
@@ -59,7 +59,7 @@ def test_a_run_starts_in_its_own_process_and_its_results_appear():
     at.number_input(key="train_epochs").set_value(3).run()
     at.toggle(key="drop_on").set_value(True).run()
     at.button(key="train_start").click().run()
-    runs = RunStore().runs()
+    runs = SqliteRunStore().runs()
     assert len(runs) == 1 and runs[0].pid and runs[0].config["dropout"]["enabled"]
     deadline = time.time() + 120
     while time.time() < deadline and not any(s.value == "Test-set evaluation" for s in at.subheader):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from evalcore.runs import FINISHED, Point, RunStore
+from evalcore.runs import FINISHED, Point, SqliteRunStore
 from evalcore.training.config import TrainConfig
 from tests.app.rendered import chart_strings, markdown_strings
 from tests.shown import shown
@@ -78,7 +78,7 @@ def test_an_uploaded_files_name_in_an_error():
     _assert_plain(at)
 
 
-def _hostile_run(store: RunStore) -> int:
+def _hostile_run(store: SqliteRunStore) -> int:
     run_id = store.create_run(HOSTILE, "train", TrainConfig(dataset="wine").to_dict())
     store.log_points(run_id, [Point(f"epoch/{k}", e, e, 0.5) for e in range(3)
                               for k in ("loss", "val_loss", "accuracy", "val_accuracy")])
@@ -89,7 +89,7 @@ def _hostile_run(store: RunStore) -> int:
 
 
 def test_a_run_name_tag_and_note_on_the_runs_page():
-    store = RunStore()
+    store = SqliteRunStore()
     _hostile_run(store)
     other = store.create_run("plain", "train", TrainConfig(dataset="wine").to_dict())
     store.set_status(other, FINISHED)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from evalcore.runs import FAILED, FINISHED, Point, RunStore
+from evalcore.runs import FAILED, FINISHED, Point, SqliteRunStore
 from evalcore.training.config import TrainConfig
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, free_port, streamlit_server
 
@@ -40,7 +40,7 @@ def trap():
 
 
 def _store(home, hostile: str) -> None:
-    store = RunStore(home)
+    store = SqliteRunStore(home)
     config = TrainConfig(dataset="wine").to_dict()
     for name in (hostile, "plain"):
         run_id = store.create_run(name, "train", config)

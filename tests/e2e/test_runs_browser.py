@@ -11,16 +11,16 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from evalcore.runs import FINISHED, RUNNING, Point, RunStore
+from evalcore.runs import FINISHED, RUNNING, Point, SqliteRunStore
 from evalcore.training.config import Dropout, TrainConfig
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 from tests.e2e.test_train_browser import chart
 from tests.waiting import wait_for
 
 
-def _two_runs(home) -> RunStore:
+def _two_runs(home) -> SqliteRunStore:
     """Two finished runs on the same 200 test rows; B is right more often."""
-    store = RunStore(home)
+    store = SqliteRunStore(home)
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 200)
     for name, config, skill in (("baseline", TrainConfig(dataset="breast_cancer"), 0.7),
@@ -35,9 +35,7 @@ def _two_runs(home) -> RunStore:
         p1 = np.where(right == (y == 1), rng.uniform(0.6, 1.0, 200), rng.uniform(0.0, 0.4, 200))
         frame = pd.DataFrame({"y_true": y.astype(str), "y_pred": (p1 >= 0.5).astype(int).astype(str),
                               "prob_0": 1 - p1, "prob_1": p1})
-        path = store.run_folder(run_id) / "predictions.csv"
-        frame.to_csv(path, index=False)
-        store.add_artifact(run_id, "predictions", path)
+        store.put_artifact(run_id, "predictions", frame.to_csv(index=False).encode(), "predictions.csv")
         store.set_summary(run_id, {"test_accuracy": float(np.mean((p1 >= 0.5) == (y == 1)))})
         store.set_status(run_id, FINISHED)
     return store

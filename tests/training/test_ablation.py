@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from evalcore.runs import FINISHED, STOPPED, RunStore
+from evalcore.runs import FINISHED, STOPPED, SqliteRunStore
 from evalcore.training import ablation, strategies
 from evalcore.training.config import Dropout, TrainConfig
 from tests.waiting import wait_for
@@ -24,7 +24,7 @@ def test_plan_switches_one_strategy_on_at_a_time_with_the_base_settings():
 
 
 def test_effects_are_paired_by_seed_with_a_t_interval(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     accuracy = {("baseline", 0): 0.80, ("baseline", 1): 0.70, ("baseline", 2): 0.75,
                 ("dropout", 0): 0.85, ("dropout", 1): 0.78, ("dropout", 2): 0.79}
     for (variant, seed), acc in accuracy.items():
@@ -43,7 +43,7 @@ def test_effects_are_paired_by_seed_with_a_t_interval(tmp_path):
 
 
 def test_a_real_study_runs_its_queue_in_one_worker(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     group = ablation.start(TrainConfig(dataset="iris", epochs=2), store, seeds=2, include_all=False)
     runs = ablation.group_runs(store, group)
     assert len(runs) == 8 and len({r.pid for r in runs}) == 1  # one queue worker
@@ -54,7 +54,7 @@ def test_a_real_study_runs_its_queue_in_one_worker(tmp_path):
 
 
 def test_cancel_stops_the_running_run_and_the_queue(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     group = ablation.start(TrainConfig(dataset="mnist", epochs=100, train_size=1500), store, seeds=1)
     wait_for(lambda: any(r.status == "running" for r in ablation.group_runs(store, group)), 90, "the first run")
     ablation.cancel(store, group)

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from evalcore.predictions import read_predictions
-from evalcore.runs import FAILED, FINISHED, RunStore
+from evalcore.runs import FAILED, FINISHED, SqliteRunStore
 from evalcore.runs.curves import run_curves
+from evalcore.training import launch
 from evalcore.training.config import L2, Augmentation, Dropout, Schedule, TrainConfig, Transfer
 from evalcore.training.schedules import planned_rates
 
@@ -16,7 +17,7 @@ keras = pytest.importorskip("keras")  # a runtime requirement: this never skips 
 
 def _run(tmp_path, config: TrainConfig):
     from evalcore.training.fit import train
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = store.create_run("test", "train", config.to_dict())
     outcome = train(config, store, run_id)
     return store, run_id, outcome
@@ -37,10 +38,12 @@ def test_baseline_run_logs_curves_predictions_and_summary(tmp_path):
     assert curves.epochs.tolist() == [1, 2] and curves.planned_epochs == 2
     assert np.isfinite(curves.train["loss"]).all() and np.isfinite(curves.val["accuracy"]).all()
     assert len(curves.batch["loss"]) == 2 * 4  # batch_log_seconds=0: every batch (120 rows / 32 = 4 batches)
-    predictions = read_predictions(store.artifacts(run_id)["predictions"])  # the Evaluate page reads it
+    with store.open_artifact(run_id, "predictions") as f:  # the Evaluate page reads it
+        predictions = read_predictions(f.read(), name=store.artifacts(run_id)["predictions"].file_name)
     assert predictions.task == "multiclass" and len(predictions.frame) == 360
     from evalcore.export import report_from_json
-    report = report_from_json(store.artifacts(run_id)["report"].read_bytes())  # the Train page shows it
+    with store.open_artifact(run_id, "report") as f:
+        report = report_from_json(f.read())  # the Train page shows it
     assert report.n_rows == 360 and int(report.confusion.sum()) == 360
     assert report.metrics["accuracy"].value == run.summary["accuracy"]
     assert run.summary["f1"] == report.metrics["f1"].value
@@ -122,7 +125,7 @@ def test_tensorboard_event_files(tmp_path):
     config = TrainConfig(dataset="iris", epochs=1, tensorboard=True)
     store, run_id, outcome = _run(tmp_path, config)
     assert outcome.status == FINISHED
-    assert list((store.run_folder(run_id) / "tensorboard").rglob("events.out.tfevents.*"))
+    assert list((launch.run_workspace(store, run_id) / "tensorboard").rglob("events.out.tfevents.*"))
 
 
 def test_same_seed_same_run(tmp_path):

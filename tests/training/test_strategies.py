@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from evalcore.errors import InputError
-from evalcore.runs import RunStore
+from evalcore.runs import SqliteRunStore
 from evalcore.runs.compare import config_diff, runs_table, settings_and_results
 from evalcore.training import ablation, launch, strategies
 from evalcore.training.config import TrainConfig
@@ -184,7 +184,7 @@ def test_a_registered_strategy_is_an_ablation_variant_where_it_applies(noise):
 
 
 def test_a_registered_strategy_has_its_runs_table_column(noise, tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     a = store.create_run("a", "train", TrainConfig(dataset="digits").to_dict())
     b = store.create_run("b", "train", TrainConfig(dataset="digits", noise=Noise(enabled=True, stddev=0.3)).to_dict())
     c = store.create_run("c", "train", {**TrainConfig(dataset="digits").to_dict(), "noise": {"enabled": True,

@@ -8,22 +8,29 @@ import time
 
 import pytest
 
-from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, RunStore
+from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, SqliteRunStore
 from evalcore.training import launch
+from evalcore.training.supervisor import reconcile
 from evalcore.training.config import TrainConfig
 from tests.waiting import wait_for
 
 
-def _epochs(store: RunStore, run_id: int) -> int:
+def _epochs(store: SqliteRunStore, run_id: int) -> int:
     s = store.series(run_id, ["epoch/loss"]).get("epoch/loss")
     return 0 if s is None else len(s.values)
+
+
+def _supervised(store: SqliteRunStore, run_id: int):
+    """The run as the pages and the CLI show it: after the supervisor has looked at the workers."""
+    reconcile(store)
+    return store.run(run_id)
 
 
 LONG = TrainConfig(dataset="mnist", epochs=200, train_size=1500, batch_log_seconds=0)
 
 
 def test_stop_ends_the_run_after_the_current_batch_and_keeps_every_point(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = launch.start(LONG, store)
     wait_for(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
     asked = time.time()
@@ -36,11 +43,11 @@ def test_stop_ends_the_run_after_the_current_batch_and_keeps_every_point(tmp_pat
 
 
 def test_a_killed_worker_shows_lost_keeps_its_epochs_and_the_next_run_works(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = launch.start(LONG, store)
     wait_for(lambda: _epochs(store, run_id) >= 1, 90, "the first epoch")
     os.killpg(store.run(run_id).pid, signal.SIGKILL)
-    run = wait_for(lambda: (r := store.run(run_id)).status == LOST and r, 20, "the lost status")
+    run = wait_for(lambda: (r := _supervised(store, run_id)).status == LOST and r, 20, "the lost status")
     assert "killed or crashed" in run.error and _epochs(store, run_id) >= 1
     with store.connection() as con:
         assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
@@ -50,7 +57,7 @@ def test_a_killed_worker_shows_lost_keeps_its_epochs_and_the_next_run_works(tmp_
 
 
 def test_a_crash_in_the_worker_shows_failed_with_the_reason(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     data = tmp_path / "data.csv"
     data.write_text("a,b,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(40)))
     run_id = launch.start(TrainConfig(dataset="csv", csv_path=str(data), epochs=1), store)
@@ -60,7 +67,7 @@ def test_a_crash_in_the_worker_shows_failed_with_the_reason(tmp_path):
 
 
 def test_two_runs_at_once_both_finish_with_their_own_points(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     ids = [launch.start(TrainConfig(dataset=name, epochs=3), store) for name in ("iris", "wine")]
     for run_id in ids:
         assert wait_for(lambda: store.run(run_id).status in (FINISHED, FAILED) and store.run(run_id), 120,
@@ -72,7 +79,7 @@ def test_two_runs_at_once_both_finish_with_their_own_points(tmp_path):
 @pytest.fixture(autouse=True)
 def _no_leftover_workers(tmp_path):
     yield
-    for run in RunStore(tmp_path).runs():
+    for run in SqliteRunStore(tmp_path).runs():
         if run.pid and run.active:
             try:
                 os.killpg(run.pid, signal.SIGKILL)
@@ -84,15 +91,15 @@ def test_the_run_outlives_the_server_that_started_it(tmp_path):
     """The Streamlit server stopping (Ctrl-C or SIGTERM to its process group) does not stop a run."""
     import subprocess
     import sys
-    code = ("import sys, time; from evalcore.runs import RunStore; from evalcore.training import launch; "
+    code = ("import sys, time; from evalcore.runs import SqliteRunStore; from evalcore.training import launch; "
             "from evalcore.training.config import TrainConfig; "
-            f"print(launch.start(TrainConfig(dataset='wine', epochs=4), RunStore({str(tmp_path)!r})), flush=True); "
+            f"print(launch.start(TrainConfig(dataset='wine', epochs=4), SqliteRunStore({str(tmp_path)!r})), flush=True); "
             "time.sleep(60)")
     server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                               start_new_session=True, cwd=launch.ROOT)
     run_id = int(server.stdout.readline())
     os.killpg(server.pid, signal.SIGTERM)  # the "server" and everything in its process group
     server.wait(10)
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run = wait_for(lambda: (r := store.run(run_id)).status in (FINISHED, FAILED, LOST) and r, 90, "the run's end")
     assert run.status == FINISHED and _epochs(store, run_id) == 4

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evalcore.errors import InputError
-from evalcore.runs import FINISHED, Point, RunStore
+from evalcore.runs import FINISHED, Point, SqliteRunStore
 from evalcore.runs.compare import config_diff, runs_table, settings_and_results
 from evalcore.runs.exchange import export_json, export_runs_csv, import_runs
 from evalcore.training.config import Dropout, TrainConfig
 
 
 def _valid_export() -> dict:
-    store = RunStore(tempfile.mkdtemp())
+    store = SqliteRunStore(tempfile.mkdtemp())
     run_id = store.create_run("r", "train", TrainConfig(dataset="wine", dropout=Dropout(enabled=True)).to_dict())
     store.log_points(run_id, [Point("epoch/loss", e, e, 0.5) for e in range(3)])
     store.set_summary(run_id, {"test_accuracy": 0.9, "classes": ["a", "b"]})
@@ -63,7 +63,7 @@ def _set(doc, path, value):
     target[path[-1]] = value
 
 
-def _snapshot(store: RunStore) -> list:
+def _snapshot(store: SqliteRunStore) -> list:
     with store.connection() as con:
         return [con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("runs", "points")]
 
@@ -78,7 +78,7 @@ def test_any_edit_is_imported_cleanly_or_refused_without_a_trace(edits):
         except (KeyError, IndexError, TypeError):
             continue  # an earlier edit replaced a parent of this path
     text = json.dumps(doc)
-    store = RunStore(Path(tempfile.mkdtemp()))
+    store = SqliteRunStore(Path(tempfile.mkdtemp()))
     before = _snapshot(store)
     try:
         ids = import_runs(store, text)
@@ -95,7 +95,7 @@ def test_any_edit_is_imported_cleanly_or_refused_without_a_trace(edits):
     config_diff(runs)
     settings_and_results([r for r in runs if r.kind == "train"], table)
     export_runs_csv(store, ids)
-    again = RunStore(Path(tempfile.mkdtemp()))
+    again = SqliteRunStore(Path(tempfile.mkdtemp()))
     assert len(import_runs(again, export_json(store, ids))) == len(ids)  # what was imported exports again
     for r in runs:
         if r.kind == "train":

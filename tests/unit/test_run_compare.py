@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from evalcore.errors import InputError
-from evalcore.runs import RUNNING, Point, RunStore
+from evalcore.runs import RUNNING, Point, SqliteRunStore
 from evalcore.runs.compare import config_diff, ema, keep_for_display, moving_average, runs_table
-from evalcore.runs.store import MIGRATIONS, SCHEMA_VERSION
+from evalcore.runs.sqlite_store import MIGRATIONS, SCHEMA_VERSION
 from evalcore.training.config import Dropout, TrainConfig
 
 
@@ -42,7 +42,7 @@ def test_display_thinning_keeps_first_last_best_and_extremes():
 
 
 def _store_with_runs(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     a = store.create_run("a", "train", TrainConfig(dataset="wine").to_dict())
     b = store.create_run("b", "train", TrainConfig(dataset="wine", dropout=Dropout(enabled=True, rate=0.3)).to_dict())
     for run_id, losses in ((a, [0.9, 0.5, 0.7]), (b, [0.8, 0.6, 0.4])):
@@ -71,8 +71,7 @@ def test_config_diff_shows_what_differs(tmp_path):
 
 def test_edits_and_delete_touch_one_run_only(tmp_path):
     store, a, b = _store_with_runs(tmp_path)
-    (store.run_folder(a) / "predictions.csv").write_text("x")
-    store.add_artifact(a, "predictions", store.run_folder(a) / "predictions.csv")
+    store.put_artifact(a, "predictions", b"x", "predictions.csv")
     store.rename(b, "  <script>alert(1)</script>  ")
     store.set_tags(b, ["best", " best ", "", "v2"])
     store.set_note(b, "lr too high?")
@@ -91,7 +90,7 @@ def test_edits_and_delete_touch_one_run_only(tmp_path):
 
 
 def test_an_active_run_cannot_be_deleted(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = store.create_run("live", "train", {})
     with pytest.raises(InputError, match="stop it first"):
         store.delete_run(run_id)
@@ -105,7 +104,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_runs(tmp_path):
         con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES ('old', 'train', 'finished', "
                     "'{}', 0)")
         con.execute("PRAGMA user_version = 1")
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     assert store.schema_version() == SCHEMA_VERSION
     run = store.runs()[0]
     assert (run.name, run.tags, run.note) == ("old", (), "")
@@ -116,7 +115,7 @@ def test_export_and_import_round_trip_keeps_everything(tmp_path):
     store, a, b = _store_with_runs(tmp_path / "a")
     store.set_tags(b, ["=cmd|' /C calc'!A0", "v2"])
     store.set_summary(b, {"test_accuracy": 0.9})
-    other = RunStore(tmp_path / "b")
+    other = SqliteRunStore(tmp_path / "b")
     other.create_run("already here", "train", {})
     new = import_runs(other, export_json(store, [a, b]))
     assert len(new) == 2 and a not in new  # new ids
@@ -137,7 +136,7 @@ def test_export_and_import_round_trip_keeps_everything(tmp_path):
 
 def test_import_refuses_other_files(tmp_path):
     from evalcore.runs.exchange import import_runs
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     with pytest.raises(InputError, match="not valid JSON"):
         import_runs(store, b"\x00\x01")
     with pytest.raises(InputError, match="evalcore-runs"):
@@ -155,4 +154,4 @@ def test_exports_of_runs_with_bad_fields(tmp_path):
     export_runs_csv(store, ids)
     export_points_csv(store, ids)
     clean = [r.id for r in store.runs() if r.name.startswith("run ")]  # the healthy ones
-    assert len(import_runs(RunStore(tmp_path / "b"), export_json(store, clean))) == len(clean)
+    assert len(import_runs(SqliteRunStore(tmp_path / "b"), export_json(store, clean))) == len(clean)

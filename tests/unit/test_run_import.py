@@ -14,13 +14,13 @@ import pytest
 
 from evalcore import limits
 from evalcore.errors import InputError
-from evalcore.runs import FINISHED, LOST, Point, RunStore
+from evalcore.runs import FINISHED, LOST, Point, SqliteRunStore
 from evalcore.runs.exchange import export_json, import_runs
 from evalcore.training.config import Dropout, TrainConfig
 
 
 def _export(tmp_path) -> dict:
-    source = RunStore(tmp_path / "source")
+    source = SqliteRunStore(tmp_path / "source")
     for name in ("first", "second"):
         run_id = source.create_run(name, "train", TrainConfig(dataset="wine", dropout=Dropout(enabled=True))
                                    .to_dict())
@@ -31,7 +31,7 @@ def _export(tmp_path) -> dict:
     return json.loads(export_json(source, sorted(r.id for r in source.runs())))
 
 
-def _snapshot(store: RunStore) -> list:
+def _snapshot(store: SqliteRunStore) -> list:
     with store.connection() as con:
         return [con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("runs", "points", "artifacts")]
 
@@ -58,7 +58,7 @@ def test_a_poisoned_run_is_refused_naming_run_and_field_and_the_store_is_unchang
     field, value, named = POISON[case]
     doc = _export(tmp_path)
     doc["runs"][1][field] = value
-    store = RunStore(tmp_path / "target")
+    store = SqliteRunStore(tmp_path / "target")
     store.create_run("already here", "train", {})
     before = _snapshot(store)
     with pytest.raises(InputError) as err:
@@ -89,7 +89,7 @@ def test_a_bad_point_is_refused_naming_the_series_field_and_point(tmp_path, case
     edit, named = SERIES_POISON[case]
     doc = _export(tmp_path)
     edit(doc["runs"][1]["series"]["epoch/loss"])
-    store = RunStore(tmp_path / "target")
+    store = SqliteRunStore(tmp_path / "target")
     with pytest.raises(InputError) as err:
         import_runs(store, json.dumps(doc))
     message = str(err.value)
@@ -101,7 +101,7 @@ def test_a_bad_point_is_refused_naming_the_series_field_and_point(tmp_path, case
 def test_an_unknown_version_is_refused(tmp_path, version):
     doc = _export(tmp_path)
     doc["version"] = version
-    store = RunStore(tmp_path / "target")
+    store = SqliteRunStore(tmp_path / "target")
     with pytest.raises(InputError, match="version"):
         import_runs(store, json.dumps(doc))
     assert store.runs() == []
@@ -111,7 +111,7 @@ def test_a_valid_file_imports_every_run_and_point_and_active_runs_as_lost(tmp_pa
     doc = _export(tmp_path)
     doc["runs"][0]["status"] = "running"
     doc["runs"][1]["summary"]["odd"] = None
-    store = RunStore(tmp_path / "target")
+    store = SqliteRunStore(tmp_path / "target")
     ids = import_runs(store, json.dumps(doc))
     first, second = store.run(ids[0]), store.run(ids[1])
     assert first.status == LOST and "still running" in first.error
@@ -123,7 +123,7 @@ def test_the_point_cap_is_checked_before_any_point_is_read(tmp_path, monkeypatch
     monkeypatch.setattr(limits, "IMPORT_POINTS", 10)
     doc = _export(tmp_path)  # 2 runs x 2 series x 3 points = 12 points
     with pytest.raises(InputError, match="at most 10 points"):
-        import_runs(RunStore(tmp_path / "target"), json.dumps(doc))
+        import_runs(SqliteRunStore(tmp_path / "target"), json.dumps(doc))
 
 
 def test_two_million_points_import(tmp_path):
@@ -134,7 +134,7 @@ def test_two_million_points_import(tmp_path):
                                                   "value": np.linspace(0, 1, n).tolist(), "wall": [1.7e9] * n}
                                               for k in ("batch/loss", "batch/accuracy")}}
     text = json.dumps({"format": "evalcore-runs", "version": 1, "runs": [run]})
-    store = RunStore(tmp_path / "target")
+    store = SqliteRunStore(tmp_path / "target")
     started = time.perf_counter()
     [run_id] = import_runs(store, text)
     seconds = time.perf_counter() - started
@@ -144,9 +144,9 @@ def test_two_million_points_import(tmp_path):
 
 IMPORTER = """
 import sys
-from evalcore.runs import RunStore
+from evalcore.runs import SqliteRunStore
 from evalcore.runs.exchange import import_runs
-store = RunStore(sys.argv[1])
+store = SqliteRunStore(sys.argv[1])
 print("importing", flush=True)
 import_runs(store, open(sys.argv[2]).read())
 print("done", flush=True)
@@ -161,7 +161,7 @@ def test_an_import_killed_midway_leaves_nothing(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"format": "evalcore-runs", "version": 1,
                                 "runs": [copy.deepcopy(run) for _ in range(4)]}))
-    store = RunStore(tmp_path / "target")
+    store = SqliteRunStore(tmp_path / "target")
     wal = store.path.with_name(store.path.name + "-wal")
     proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(store.folder), str(path)],
                             stdout=subprocess.PIPE, text=True)

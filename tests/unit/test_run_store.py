@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 
 from evalcore.errors import InputError
-from evalcore.runs import FINISHED, LOST, QUEUED, RUNNING, Point, RunStore
-from evalcore.runs.store import SCHEMA_VERSION
+from evalcore.runs import FINISHED, LOST, QUEUED, RUNNING, Point, SqliteRunStore
+from evalcore.runs.sqlite_store import SCHEMA_VERSION
+from evalcore.training.supervisor import reconcile
 
 
 def test_pragmas_and_schema_version(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     assert store.schema_version() == SCHEMA_VERSION
     with store.connection() as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -28,19 +29,19 @@ def test_pragmas_and_schema_version(tmp_path):
 
 def test_migrates_an_empty_file_and_refuses_a_newer_one(tmp_path):
     sqlite3.connect(tmp_path / "runs.sqlite").close()  # version 0: no tables
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     assert store.schema_version() == SCHEMA_VERSION
     store.create_run("a", "train", {})
-    RunStore(tmp_path)  # opening again migrates nothing and keeps the run
+    SqliteRunStore(tmp_path)  # opening again migrates nothing and keeps the run
     assert [r.name for r in store.runs()] == ["a"]
     with sqlite3.connect(tmp_path / "runs.sqlite") as con:
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(InputError, match="schema version"):
-        RunStore(tmp_path)
+        SqliteRunStore(tmp_path)
 
 
 def test_status_points_nan_and_stop_flag(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = store.create_run("r", "train", {"epochs": 3})
     assert store.run(run_id).status == QUEUED and not store.stop_requested(run_id)
     store.set_status(run_id, RUNNING, pid=None)
@@ -53,18 +54,16 @@ def test_status_points_nan_and_stop_flag(tmp_path):
 
 
 def _writer(folder, n_points, barrier):
-    store = RunStore(folder)
+    store = SqliteRunStore(folder)
     run_id = store.create_run(f"writer {n_points}", "train", {})
     barrier.wait()
-    with store.connection() as con:
-        for start in range(0, n_points, 10):
-            store.log_points(run_id, [Point("batch/loss", s, 0, s / n_points) for s in range(start, start + 10)],
-                             con=con)
-            store.heartbeat(run_id, con)
+    for start in range(0, n_points, 10):  # the worker's calls: one kept connection per thread
+        store.log_points(run_id, [Point("batch/loss", s, 0, s / n_points) for s in range(start, start + 10)])
+        store.heartbeat(run_id)
 
 
 def test_concurrent_writers_and_readers_lose_nothing(tmp_path):
-    RunStore(tmp_path)
+    SqliteRunStore(tmp_path)
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(4)
     writers = [ctx.Process(target=_writer, args=(str(tmp_path), 400, barrier)) for _ in range(4)]
@@ -73,7 +72,7 @@ def test_concurrent_writers_and_readers_lose_nothing(tmp_path):
     reads, errors = [0], []
 
     def reader():
-        store = RunStore(tmp_path)
+        store = SqliteRunStore(tmp_path)
         while any(w.is_alive() for w in writers):
             try:
                 for run in store.runs():
@@ -89,7 +88,7 @@ def test_concurrent_writers_and_readers_lose_nothing(tmp_path):
         assert w.exitcode == 0
     t.join()
     assert not errors and reads[0] > 0
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     runs = store.runs()
     assert len(runs) == 4
     for run in runs:
@@ -100,14 +99,16 @@ def test_concurrent_writers_and_readers_lose_nothing(tmp_path):
 
 
 def test_a_killed_worker_shows_lost_and_keeps_its_points(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = store.create_run("killed", "train", {})
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     store.set_status(run_id, RUNNING, pid=proc.pid)
     store.log_points(run_id, [Point("epoch/loss", 0, 0, 0.4)])
-    assert store.run(run_id).status == RUNNING
+    assert reconcile(store) == [] and store.run(run_id).status == RUNNING
     proc.kill()
     time.sleep(0.2)  # not reaped yet: a zombie still answers kill(pid, 0)
+    assert store.run(run_id).status == RUNNING  # reading the store never writes: the supervisor decides
+    assert reconcile(store) == [run_id]
     run = store.run(run_id)
     proc.wait()
     assert run.status == LOST and "ended without reporting" in run.error
@@ -115,18 +116,20 @@ def test_a_killed_worker_shows_lost_and_keeps_its_points(tmp_path):
 
 
 def test_a_queued_run_without_a_worker_is_lost_after_the_grace_period(tmp_path, monkeypatch):
-    import evalcore.runs.store as store_module
-    store = RunStore(tmp_path)
+    from evalcore.training import supervisor
+    store = SqliteRunStore(tmp_path)
     run_id = store.create_run("never started", "train", {})
+    reconcile(store)
     assert store.run(run_id).status == QUEUED
-    monkeypatch.setattr(store_module, "QUEUED_GRACE_S", -1.0)
+    monkeypatch.setattr(supervisor, "QUEUED_GRACE_S", -1.0)
+    reconcile(store)
     assert store.run(run_id).status == LOST
 
 
 WRITER = """
 import sys, time
-from evalcore.runs import Point, RunStore
-store = RunStore(sys.argv[1])
+from evalcore.runs import Point, SqliteRunStore
+store = SqliteRunStore(sys.argv[1])
 run_id = store.create_run("writer", "train", {})
 for batch in range(5):  # five committed batches of 100 points
     store.log_points(run_id, [Point("batch/loss", batch * 100 + i, 0, 0.5) for i in range(100)])
@@ -144,7 +147,7 @@ def test_a_writer_killed_mid_transaction_leaves_the_store_readable_with_every_co
     assert proc.stdout.readline().strip() == "in transaction"
     proc.kill()
     proc.wait()
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     with store.connection() as con:
         assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     run = store.runs()[0]

@@ -9,7 +9,7 @@ import pytest
 
 from evalcore.metrics import evaluate
 from evalcore.metrics.registry import all_specs
-from evalcore.runs import FINISHED, RunStore
+from evalcore.runs import FINISHED, SqliteRunStore
 from evalcore.runs.compare import runs_table
 from evalcore.runs.evaluations import save_evaluation
 from evalcore.runs.exchange import import_runs
@@ -62,7 +62,7 @@ def test_summary_of_holds_every_metric_by_id_with_its_interval(args):
 
 
 def test_a_saved_evaluation_stores_ids_only(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     run_id = save_evaluation(store, "v1", "p.csv", evaluate([0, 1, 1, 0], [0, 1, 0, 0]))
     summary = store.run(run_id).summary
     assert summary["accuracy"] == 0.75 and "test_accuracy" not in summary and "accuracy_interval" in summary
@@ -75,7 +75,7 @@ def test_decoding_a_stored_row_upgrades_its_summary():
 
 
 def test_an_old_stored_run_still_shows_in_the_runs_table(tmp_path):
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     old = store.create_run("old run", "train", {"dataset": "wine"}, status=FINISHED)
     store.set_summary(old, OLD_TRAINING)  # as the worker wrote it before summaries were keyed by id
     new = store.create_run("new run", "train", {"dataset": "wine"}, status=FINISHED)
@@ -93,7 +93,7 @@ def test_importing_an_old_export_upgrades_its_summaries(tmp_path):
          "summary": OLD_TRAINING, "series": {}},
         {"name": "old evaluation", "kind": "evaluation", "status": "finished", "config": {"file": "p.csv"},
          "created": 1.7e9, "summary": OLD_EVALUATION, "series": {}}]}
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     first, second = import_runs(store, json.dumps(doc))
     assert store.run(first).summary == upgrade_summary(OLD_TRAINING)
     assert store.run(second).summary["accuracy"] == 0.75 and "test_accuracy" not in store.run(second).summary

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evalcore.runs import Point, RunStore
+from evalcore.runs import Point, SqliteRunStore
 from evalcore.runs.maintenance import check_file
 from tests import stores
 from tests.waiting import wait_for
@@ -70,7 +70,7 @@ def test_recover_rebuilds_the_store_from_every_readable_run_and_keeps_the_damage
     assert len(damaged) == 1 and damaged[0].stat().st_size > 0
     after = cli(tmp_path, "store", "check")
     assert after.returncode == 0, after.stdout
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     runs = store.runs()
     assert 0 < len(runs) <= 30
     assert all(r.name.startswith("run ") for r in runs)  # the same runs with the same ids and names
@@ -82,11 +82,11 @@ def test_backup_while_a_worker_writes(tmp_path):
     stores.healthy(tmp_path, runs=2)
     writer = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\n"
-        "from evalcore.runs import Point, RunStore\n"
-        "store = RunStore(sys.argv[1]); run = store.create_run('live', 'train', {})\n"
+        "from evalcore.runs import Point, SqliteRunStore\n"
+        "store = SqliteRunStore(sys.argv[1]); run = store.create_run('live', 'train', {})\n"
         "for i in range(4000):\n"
         "    store.log_points(run, [Point('batch/loss', i, 0, 0.5)])\n"), str(tmp_path)], cwd=ROOT)
-    store = RunStore(tmp_path)
+    store = SqliteRunStore(tmp_path)
     try:
         wait_for(lambda: len(store.runs()) == 3 and len(store.series(store.runs()[0].id)) == 1 and
                  len(store.series(store.runs()[0].id)["batch/loss"].steps) >= 200, 60, "the writer's points")
@@ -132,7 +132,7 @@ def test_recover_keeps_odd_but_readable_rows_and_never_reuses_a_lost_runs_id(tmp
     (tmp_path / "runs" / "3" / "model.keras").write_text("the lost run's file")
     out = cli(tmp_path, "store", "recover")
     assert out.returncode == 0, out.stderr
-    recovered = RunStore(tmp_path)
+    recovered = SqliteRunStore(tmp_path)
     assert [r.id for r in recovered.runs()] == [2, 1]
     new = recovered.create_run("after recovery", "train", {})
     assert new == 4 and (tmp_path / "runs" / "3" / "model.keras").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from evalcore.runs import SqliteRunStore
 from evalcore.export import report_from_json, report_to_csv, report_to_json
 from evalcore.metrics import evaluate
 from evalcore.metrics.registry import label_of
@@ -73,14 +74,16 @@ def test_the_csv_names_each_metric_by_id_and_label():
 
 def test_the_train_page_shows_the_stored_report_and_evaluates_old_runs_again(tmp_path: Path):
     from ui.cache import run_report
-    predictions = tmp_path / "predictions.csv"
-    predictions.write_text("y_true,y_pred\na,a\nb,a\nb,b\na,a\n", encoding="utf-8")
+    store = SqliteRunStore(tmp_path)
+    old, new = store.create_run("old", "train", {}), store.create_run("new", "train", {})
+    predictions = b"y_true,y_pred\na,a\nb,a\nb,b\na,a\n"
+    for run_id in (old, new):
+        store.put_artifact(run_id, "predictions", predictions, "predictions.csv")
     fresh = evaluate(["a", "b", "b", "a"], ["a", "a", "b", "a"])
-    assert run_report({"predictions": predictions}).metrics["accuracy"].value == 0.75  # an old run: evaluated
+    assert run_report(store, old).metrics["accuracy"].value == 0.75  # an old run: evaluated
     doc = json.loads(report_to_json(fresh))
     doc["metrics"]["accuracy"]["value"] = 0.123  # not what the predictions give: proves it is not re-evaluated
-    stored = tmp_path / "report.json"
-    stored.write_text(json.dumps(doc), encoding="utf-8")
-    report = run_report({"predictions": predictions, "report": stored})
+    store.put_artifact(new, "report", json.dumps(doc).encode(), "report.json")
+    report = run_report(store, new)
     assert report.metrics["accuracy"].value == 0.123
     np.testing.assert_array_equal(report.confusion, fresh.confusion)
