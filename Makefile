@@ -30,7 +30,7 @@ check: $(VENV)/.dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(VENV)/.dev
+test: check
 	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.dev
@@ -46,4 +46,4 @@ bench-limits: $(VENV)/.dev
 	$(BIN)/python -m bench.read_limits | tee docs/bench-read-limits.txt
 
 clean:
-	rm -rf $(VENV) .evalcore .pytest_cache .hypothesis
+	rm -rf $(VENV) .evalcore .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache
