@@ -2,8 +2,8 @@
 
 An address is ``sqlite:///path/to/runs.sqlite`` or a folder path (its ``runs.sqlite``). Without one, the
 store is ``$EVALCORE_STORE``, else the folder ``$EVALCORE_HOME``, else ``./.evalcore``. A new backend is one
-module with a class that implements :class:`~evalcore.runs.store.RunStore`, and one entry in
-:data:`BACKENDS` (its scheme -> how to open an address of it).
+module, ``evalcore/runs/<scheme>_store.py``, with a class that implements :class:`~evalcore.runs.store.RunStore`
+and ``open_address(rest)``, which opens the part of an address after ``<scheme>://``; it is found by its name.
 
 Example:
     >>> import tempfile
@@ -18,7 +18,9 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import re
 from pathlib import Path
 from typing import Callable
@@ -39,14 +41,21 @@ def address() -> str:
     return os.environ.get("EVALCORE_STORE") or str(home())
 
 
-def _sqlite(rest: str) -> RunStore:
-    from evalcore.runs.sqlite_store import SqliteRunStore
-    path = Path(rest)
-    return SqliteRunStore(path.parent, file_name=path.name) if path.suffix else SqliteRunStore(path)
+def schemes() -> dict[str, str]:
+    """Every backend: its scheme -> its module, one ``evalcore/runs/<scheme>_store.py`` each (found, not listed).
+
+    >>> schemes()["sqlite"]
+    'evalcore.runs.sqlite_store'
+    """
+    import evalcore.runs as package
+    return {m.name.removesuffix("_store"): f"{package.__name__}.{m.name}"
+            for m in pkgutil.iter_modules(package.__path__) if m.name.endswith("_store")}
 
 
-#: scheme -> how to open the part of the address after ``<scheme>://`` (for sqlite, after ``sqlite:///``).
-BACKENDS: dict[str, Callable[[str], RunStore]] = {"sqlite": _sqlite}
+def _backend(scheme: str) -> Callable[[str], RunStore]:
+    """The ``open_address`` of a backend's module, imported only when its scheme is used (a server's driver is
+    not loaded by the embedded default)."""
+    return importlib.import_module(schemes()[scheme]).open_address
 
 
 def open_store(uri: str | os.PathLike | None = None) -> RunStore:
@@ -55,17 +64,11 @@ def open_store(uri: str | os.PathLike | None = None) -> RunStore:
     text = address() if uri is None else str(uri)
     match = _SCHEME.match(text)
     if match is None:
-        return _sqlite(text)  # a folder path (or a .sqlite file)
+        return _backend("sqlite")("/" + text)  # a folder path (or a .sqlite file), as sqlite:///<path>
     scheme = match.group(1).lower()
-    if scheme not in BACKENDS:
-        known = ", ".join(f"{s}:///" if s == "sqlite" else f"{s}://" for s in BACKENDS)
+    if scheme not in schemes():
+        known = ", ".join(f"{s}:///" if s == "sqlite" else f"{s}://" for s in sorted(schemes()))
         raise input_error(f"a run store address starting with {known} (or a folder path)", f"'{scheme}://…'",
                           "use one of those schemes, or unset EVALCORE_STORE for the default store in "
                           "EVALCORE_HOME")
-    rest = text[match.end():]
-    if scheme == "sqlite":
-        if not rest.startswith("/"):
-            raise input_error("a SQLite address such as sqlite:///path/to/runs.sqlite (three slashes)",
-                              f"'{text[:200]}'", "write sqlite:/// then the file's path")
-        rest = rest[1:]
-    return BACKENDS[scheme](rest)
+    return _backend(scheme)(text[match.end():])

@@ -517,3 +517,20 @@ def _artifact(name: str, path: Path) -> Artifact:
 
 def _run(description, row) -> Run:
     return decode_run(dict(zip([c[0] for c in description], row)))
+
+
+def open_address(rest: str) -> SqliteRunStore:
+    """The store of an address after ``sqlite://``: a slash, then a file (``runs.sqlite``) or a folder (its
+    ``runs.sqlite``), relative or absolute (``sqlite:////abs/runs.sqlite``, as SQLAlchemy writes it);
+    :func:`evalcore.runs.backends.open_store` calls it.
+
+    >>> open_address("relative/runs.sqlite")
+    Traceback (most recent call last):
+    ...
+    evalcore.errors.InputError: Expected a SQLite address such as sqlite:///path/to/runs.sqlite (three slashes), found 'sqlite://relative/runs.sqlite'. Fix: write sqlite:/// then the file's path.
+    """
+    if not rest.startswith("/"):
+        raise input_error("a SQLite address such as sqlite:///path/to/runs.sqlite (three slashes)",
+                          f"'sqlite://{rest[:200]}'", "write sqlite:/// then the file's path")
+    path = Path(rest[1:])
+    return SqliteRunStore(path.parent, file_name=path.name) if path.suffix else SqliteRunStore(path)
