@@ -16,7 +16,7 @@ import pandas as pd
 
 from evalcore.errors import InputError
 from evalcore.runs import keys
-from evalcore.runs.entities import Run, SeriesSummary
+from evalcore.runs.entities import Run, SeriesSummary, thin
 from evalcore.runs.rows import group, number
 from evalcore.runs.store import RunStore
 from evalcore.training import strategies
@@ -56,24 +56,15 @@ def moving_average(values, window: int) -> np.ndarray:
 
 
 def keep_for_display(values: np.ndarray, max_points: int, lower_is_better: bool) -> np.ndarray:
-    """Indices of at most ~``max_points`` points to draw: first, last, best, and each bucket's min and max.
+    """Indices of at most ~``max_points`` points to draw: first, last, best, and each bucket's min and max
+    (:func:`evalcore.runs.entities.thin`, with the best point kept).
 
     The full series stays in the store; this only thins what the browser draws.
     """
-    n = len(values)
-    if n <= max_points:
-        return np.arange(n)
     finite = np.where(np.isfinite(values), values, np.nan)
-    keep = {0, n - 1}
-    if np.isfinite(finite).any():
-        keep.add(int(np.nanargmin(finite) if lower_is_better else np.nanargmax(finite)))
-    buckets = max(1, max_points // 2)
-    for chunk in np.array_split(np.arange(n), buckets):
-        part = finite[chunk]
-        if np.isfinite(part).any():
-            keep.add(int(chunk[np.nanargmin(part)]))
-            keep.add(int(chunk[np.nanargmax(part)]))
-    return np.array(sorted(keep))
+    best = [] if not np.isfinite(finite).any() else \
+        [int(np.nanargmin(finite) if lower_is_better else np.nanargmax(finite))]
+    return thin(values, max(max_points, 4), keep=best)
 
 
 def _strategy_text(config: dict) -> dict[str, str]:
