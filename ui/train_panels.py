@@ -24,7 +24,7 @@ from evalcore.training.config import OPTIMIZERS, TrainConfig
 from evalcore.training.strategies import StrategySettings
 from evalcore.training.strategies.augmentation import Augmentation
 from evalcore.training.datasets import DATASETS, unavailable_strategies
-from evalcore.training.schedules import planned_rates
+from evalcore.training.strategies.schedule import planned_chart
 from evalcore.errors import InputError
 from evalcore.training.advice import config_warnings
 from ui import evaluate_panels
@@ -304,8 +304,8 @@ def _curves(run: Run, series) -> None:
     c1.plotly_chart(charts.training_figure(curves, "loss"), config=PLOTLY_CONFIG, key=f"loss_{run.id}")
     c2.plotly_chart(charts.training_figure(curves, "accuracy"), config=PLOTLY_CONFIG, key=f"acc_{run.id}")
     planned = None
-    if config is not None and config.schedule.kind != "plateau":
-        planned = planned_rates(config.schedule, config.learning_rate, config.epochs)
+    if config is not None:
+        planned = planned_chart(config.schedule, config.learning_rate, config.epochs)
     st.plotly_chart(charts.learning_rate_figure(curves, planned), config=PLOTLY_CONFIG, key=f"lr_{run.id}")
     batch_seconds = f"{config.batch_log_seconds:g}" if config else "0.25"
     st.caption("Faint line: Keras' running mean of the training loss/accuracy within each epoch, logged at most "

@@ -50,12 +50,8 @@ def check(config: TrainConfig) -> None:
         if not config.csv_path:
             raise input_error("an uploaded CSV for 'Your CSV'", "none", "upload a CSV file first")
         csv_table(config.csv_path, config.label_column)  # text features etc. fail here, not in the worker
-    if config.transfer.enabled:
-        from evalcore.training.bases import bases
-        base = bases().get(config.transfer.base)
-        if base is None or not base.available:
-            raise input_error("an available pretrained base", f"'{config.transfer.base}'",
-                              base.reason if base else "pick one from the list")
+    for strategy, settings in config.enabled():
+        strategy.ready(settings)  # e.g. transfer learning's base weights are on this machine
 
 
 def work_folder(store: RunStore) -> Path:

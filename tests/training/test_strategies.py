@@ -226,3 +226,11 @@ def test_a_registered_strategy_adds_its_layer_to_the_model(noise):
 
 def test_stored_json_of_a_config_is_plain_json():
     assert json.loads(TrainConfig().to_json())["dropout"] == {"enabled": False, "rate": 0.5}
+
+
+def test_a_run_whose_strategy_is_not_ready_on_this_machine_is_refused_before_a_worker_starts():
+    from evalcore.training.config import Transfer
+    config = TrainConfig(dataset="digits", transfer=Transfer(enabled=True, base="no-such-base"))
+    with pytest.raises(InputError, match="Expected an available pretrained base, found 'no-such-base'"):
+        launch.check(config)
+    launch.check(config.replace(transfer=Transfer(enabled=False, base="no-such-base")))  # off: not asked

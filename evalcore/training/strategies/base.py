@@ -155,6 +155,10 @@ class Strategy:
         """Why it cannot apply to this dataset ('image' or 'tabular'), or None."""
         return None
 
+    def ready(self, s: Any) -> None:
+        """Raise an InputError if a run using it cannot start on this machine now (a missing weights file);
+        called before a worker starts, only when it is on."""
+
     def warnings(self, s: Any, config: TrainConfig) -> list[tuple[str, str]]:
         """Valid settings that will not do what one expects: (the setting the fix changes, message)."""
         return []

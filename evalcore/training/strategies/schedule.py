@@ -74,6 +74,15 @@ def planned_rates(schedule: Schedule, base: float, epochs: int) -> list[float]:
     return [learning_rate(schedule, base, e, epochs) for e in range(epochs)]
 
 
+def planned_chart(s: Schedule, base: float, epochs: int) -> list[float] | None:
+    """The rates to draw before training starts, or None when they are decided live (reduce-on-plateau).
+
+    >>> planned_chart(Schedule(enabled=True, kind="plateau"), 0.01, 3) is None
+    True
+    """
+    return None if s.kind == "plateau" else planned_rates(s, base, epochs)
+
+
 def never_acts(s: Schedule, config: TrainConfig) -> str | None:
     """Why the schedule cannot change the learning rate within ``config.epochs`` epochs, or None."""
     if s.kind == "plateau":

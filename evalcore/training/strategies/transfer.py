@@ -77,6 +77,12 @@ class TransferStrategy(Strategy):
                     "which include this set's test images. Use 'MNIST digits 5-9' or 'Digits'.")
         return None
 
+    def ready(self, s: Transfer) -> None:
+        base = bases().get(s.base)
+        if base is None or not base.available:
+            raise input_error("an available pretrained base", f"'{s.base}'",
+                              base.reason if base else "pick one from the list")
+
     def image_base(self, s: Transfer, config: TrainConfig, keras: Any, x: Any) -> Any:
         """The chosen pretrained base applied to x, frozen except its top ``fine_tune_layers`` weighted layers."""
         info = bases().get(s.base)
