@@ -68,7 +68,7 @@ def _train_parser(sub) -> None:
         strategy.add_arguments(tr)
     tr.add_argument("--tensorboard", action="store_true", help="also write TensorBoard event files")
     tr.add_argument("--name", help="run name (default: dataset and strategies)")
-    sub.add_parser("runs", help="list the runs in the store ($EVALCORE_HOME)")
+    sub.add_parser("runs", help="list the runs in the store ($EVALCORE_STORE, else $EVALCORE_HOME)")
 
 
 def _train(args) -> int:
@@ -132,7 +132,8 @@ def _runs() -> int:
 
 
 def _store_parser(sub) -> None:
-    st = sub.add_parser("store", help="check, back up or recover the run store ($EVALCORE_HOME/runs.sqlite)")
+    st = sub.add_parser("store", help="check, back up or recover the SQLite run store ($EVALCORE_STORE, else "
+                                         "$EVALCORE_HOME/runs.sqlite)")
     actions = st.add_subparsers(dest="action", required=True)
     actions.add_parser("check", help="read everything and report problems (changes nothing; exit 1 on problems)")
     bk = actions.add_parser("backup", help="copy the store to a new file (safe while runs are training)")
@@ -142,18 +143,20 @@ def _store_parser(sub) -> None:
 
 
 def _store(args) -> int:
-    from evalcore.runs import home
     from evalcore.runs import maintenance
-    folder = home()
+    from evalcore.runs.backends import sqlite_location
+    from evalcore.training.supervisor import process_alive
+    folder, file_name = sqlite_location()  # EVALCORE_STORE, else EVALCORE_HOME
     if args.action == "check":
-        report = maintenance.check(folder)
+        report = maintenance.check(folder, file_name)
         print(safe("\n".join(report.lines())))
         return 0 if report.ok else 1
     if args.action == "backup":
-        report = maintenance.backup(folder, args.file)
+        report = maintenance.backup(folder, args.file, file_name)
         print(f"backed up {report.runs:,} run(s) and {report.points:,} point(s) to {args.file}")
         return 0 if not report.integrity else 1
-    print(safe("\n".join(maintenance.recover(folder).lines())))
+    recovery = maintenance.recover(folder, file_name=file_name, alive=lambda run: process_alive(run.pid))
+    print(safe("\n".join(recovery.lines())))
     return 0
 
 

@@ -58,13 +58,31 @@ def _backend(scheme: str) -> Callable[[str], RunStore]:
     return importlib.import_module(schemes()[scheme]).open_address
 
 
+def sqlite_location(uri: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """(folder, file name) of the SQLite store at ``uri`` (default: the store's address), without opening it (the
+    maintenance commands read damaged files); another backend's address is an InputError.
+
+    >>> sqlite_location("sqlite:///data/team.sqlite")
+    (PosixPath('data'), 'team.sqlite')
+    """
+    from evalcore.runs.sqlite_store import STORE_FILE, location
+    text = address() if uri is None else str(uri)
+    match = _SCHEME.match(text)
+    if match is None:
+        return Path(text), STORE_FILE
+    if match.group(1).lower() != "sqlite":
+        raise input_error("the SQLite run store (check, backup and recover are SQLite's own)",
+                          f"a '{match.group(1).lower()}://…' store", "use that server's own tools for it")
+    return location(text[match.end():])
+
+
 def open_store(uri: str | os.PathLike | None = None) -> RunStore:
     """The store at ``uri`` (see the module's description); an unknown scheme is an InputError naming the known
     ones (only the scheme is repeated: an address may hold a password)."""
     text = address() if uri is None else str(uri)
     match = _SCHEME.match(text)
     if match is None:
-        return _backend("sqlite")("/" + text)  # a folder path (or a .sqlite file), as sqlite:///<path>
+        return importlib.import_module(schemes()["sqlite"]).open_folder(text)  # a folder path: the embedded store
     scheme = match.group(1).lower()
     if scheme not in schemes():
         known = ", ".join(f"{s}:///" if s == "sqlite" else f"{s}://" for s in sorted(schemes()))

@@ -21,7 +21,7 @@ BUSY_TIMEOUT_MS = 10_000
 DAMAGED = "a damaged database file (truncated, overwritten or corrupted)"
 DAMAGED_FIX = ("run `python -m evalcore store check` to see what can be read, then `python -m evalcore store "
                "recover` to rebuild it from every readable run (the damaged file is kept beside it); or restore a "
-               "backup; or set EVALCORE_HOME to another folder to start an empty store")
+               "backup; or set EVALCORE_HOME (or EVALCORE_STORE) to another folder to start an empty store")
 
 
 def diagnose(exc: BaseException, path: Path) -> tuple[str, str]:
@@ -37,11 +37,11 @@ def diagnose(exc: BaseException, path: Path) -> tuple[str, str]:
         return DAMAGED, DAMAGED_FIX
     if "readonly" in text or "read-only" in text or code in (errno.EROFS, errno.EACCES, errno.EPERM):
         return ("a file or folder that cannot be written (read-only, or no permission)",
-                "make the folder writable for this user, or set EVALCORE_HOME to a folder you can write "
+                "make the folder writable for this user, or set EVALCORE_HOME (or EVALCORE_STORE) to a folder you can write "
                 "(Evaluate works without the store)")
     if "unable to open" in text or code in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
         return ("a file that cannot be opened (the folder is missing, read-only, or not a folder)",
-                "set EVALCORE_HOME to a folder you can write (Evaluate works without the store)")
+                "set EVALCORE_HOME (or EVALCORE_STORE) to a folder you can write (Evaluate works without the store)")
     if "full" in text or code == errno.ENOSPC:
         return "a full disk", "free disk space (old runs' folders in runs/ hold models and predictions), then try again"
     if "locked" in text or "busy" in text:

@@ -23,6 +23,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +31,10 @@ import numpy as np
 
 from evalcore.errors import StoreError, input_error  # noqa: F401  (StoreError: what every failure here raises)
 from evalcore.runs.diagnosis import diagnose, store_error
-from evalcore.runs.entities import RunRecord, Series
+from evalcore.runs.entities import Run, RunRecord, Series
 from evalcore.runs.rows import decode_run, number
 from evalcore.runs.sqlite_store import SCHEMA_VERSION, STORE_FILE, SqliteRunStore
 from evalcore.runs.statuses import ENDED, KINDS, LOST
-from evalcore.training.supervisor import process_alive
 
 
 @dataclass
@@ -81,16 +81,16 @@ class CheckReport:
         return out
 
 
-def store_path(folder: str | os.PathLike) -> Path:
-    return Path(folder) / STORE_FILE
+def store_path(folder: str | os.PathLike, file_name: str = STORE_FILE) -> Path:
+    return Path(folder) / file_name
 
 
-def check(folder: str | os.PathLike) -> CheckReport:
+def check(folder: str | os.PathLike, file_name: str = STORE_FILE) -> CheckReport:
     """Read the whole store in ``folder`` and report; never writes."""
-    path = store_path(folder)
+    path = store_path(folder, file_name)
     if not path.exists():
         raise input_error(f"a run store at {path}", "no such file",
-                          "check EVALCORE_HOME (the store is created by the first run)")
+                          "check EVALCORE_STORE and EVALCORE_HOME (the store is created by the first run)")
     return check_file(path)
 
 
@@ -129,17 +129,17 @@ def check_file(path: str | os.PathLike) -> CheckReport:
     return report
 
 
-def backup(folder: str | os.PathLike, destination: str | os.PathLike) -> CheckReport:
+def backup(folder: str | os.PathLike, destination: str | os.PathLike, file_name: str = STORE_FILE) -> CheckReport:
     """Copy the store to ``destination`` (a new file) with SQLite's online backup API; returns the copy's check.
 
     Consistent while workers write: the copy is one committed state of the store.
     """
-    source, target = store_path(folder), Path(destination)
+    source, target = store_path(folder, file_name), Path(destination)
     if target.exists():
         raise input_error("a new file to back up to", f"'{target}' already exists",
                           "choose another name, or delete the old file first")
     if not source.exists():
-        raise input_error(f"a run store at {source}", "no such file", "check EVALCORE_HOME")
+        raise input_error(f"a run store at {source}", "no such file", "check EVALCORE_STORE and EVALCORE_HOME")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         src = sqlite3.connect(source)
@@ -189,13 +189,14 @@ def _ids(ids: list[int], limit: int = 20) -> str:
     return shown + (f" (and {len(ids) - limit:,} more)" if len(ids) > limit else "")
 
 
-def recover(folder: str | os.PathLike) -> Recovery:
+def recover(folder: str | os.PathLike, *, alive: Callable[[Run], bool], file_name: str = STORE_FILE) -> Recovery:
     """Rebuild the store at ``folder`` from every readable row, keeping run ids; the damaged file is kept as
-    ``runs.damaged-<time>.sqlite``. Refused while a run's worker is alive (its later points would go to the old
-    file), for a store from a newer evalcore, and for a file with nothing readable in it."""
-    path = store_path(folder)
+    ``runs.damaged-<time>.sqlite``. Refused while a run's worker is ``alive`` (its later points would go to the old
+    file; the caller knows how to tell, e.g. from its process id), for a store from a newer
+    evalcore, and for a file with nothing readable in it."""
+    path = store_path(folder, file_name)
     if not path.exists():
-        raise input_error(f"a run store at {path}", "no such file", "check EVALCORE_HOME")
+        raise input_error(f"a run store at {path}", "no such file", "check EVALCORE_STORE and EVALCORE_HOME")
     with open(path, "rb") as f:
         if not f.read(16).startswith(b"SQLite format 3"):
             raise input_error(f"a SQLite run store at {path}", "a file that is not a SQLite database (nothing in "
@@ -209,7 +210,7 @@ def recover(folder: str | os.PathLike) -> Recovery:
         for suffix in ("", "-wal"):  # the write-ahead log holds committed pages not yet in the main file
             if Path(f"{path}{suffix}").exists():
                 shutil.copy2(f"{path}{suffix}", f"{damaged}{suffix}")
-        found = _readable_runs(_padded_copy(damaged, reading))
+        found = _readable_runs(_padded_copy(damaged, reading), alive)
         refusal = _refusal(found)
         if refusal is not None:
             for suffix in ("", "-wal"):
@@ -292,7 +293,7 @@ class _Found:
         return [r.id for r in self.records if r.id is not None]
 
 
-def _readable_runs(path: Path) -> _Found:
+def _readable_runs(path: Path, alive: Callable[[Run], bool]) -> _Found:
     """Every run row, and each run's points, that SQLite can still read from a damaged file."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     found = _Found()
@@ -318,7 +319,7 @@ def _readable_runs(path: Path) -> _Found:
             if row is None:
                 continue
             run = decode_run(dict(zip(names, row)))
-            if run.active and process_alive(run.pid):
+            if run.active and alive(run):
                 found.alive.append(run.id)
             try:
                 series = _series(con, run_id)

@@ -182,7 +182,7 @@ class SqliteRunStore:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(f"Expected a run store of schema version {SCHEMA_VERSION} or older, found version "
-                             f"{version} in {self.path}. Fix: upgrade evalcore, or point EVALCORE_HOME at another "
+                             f"{version} in {self.path}. Fix: upgrade evalcore, or point EVALCORE_HOME (or EVALCORE_STORE) at another "
                              "folder.")
         for v in range(version, SCHEMA_VERSION):
             with self._write(con):
@@ -519,12 +519,14 @@ def _run(description, row) -> Run:
     return decode_run(dict(zip([c[0] for c in description], row)))
 
 
-def open_address(rest: str) -> SqliteRunStore:
-    """The store of an address after ``sqlite://``: a slash, then a file (``runs.sqlite``) or a folder (its
-    ``runs.sqlite``), relative or absolute (``sqlite:////abs/runs.sqlite``, as SQLAlchemy writes it);
-    :func:`evalcore.runs.backends.open_store` calls it.
+def location(rest: str) -> tuple[Path, str]:
+    """(folder, file name) of an address after ``sqlite://``: a slash, then a file (``runs.sqlite``) or a folder
+    (its ``runs.sqlite``), relative or absolute (``sqlite:////abs/runs.sqlite``, as SQLAlchemy writes it). A path
+    that is an existing folder is a folder, whatever its name (``/tmp/tmp.x1y2``).
 
-    >>> open_address("relative/runs.sqlite")
+    >>> location("/relative/folder"), location("/relative/runs.sqlite")
+    ((PosixPath('relative/folder'), 'runs.sqlite'), (PosixPath('relative'), 'runs.sqlite'))
+    >>> location("relative/runs.sqlite")
     Traceback (most recent call last):
     ...
     evalcore.errors.InputError: Expected a SQLite address such as sqlite:///path/to/runs.sqlite (three slashes), found 'sqlite://relative/runs.sqlite'. Fix: write sqlite:/// then the file's path.
@@ -533,4 +535,16 @@ def open_address(rest: str) -> SqliteRunStore:
         raise input_error("a SQLite address such as sqlite:///path/to/runs.sqlite (three slashes)",
                           f"'sqlite://{rest[:200]}'", "write sqlite:/// then the file's path")
     path = Path(rest[1:])
-    return SqliteRunStore(path.parent, file_name=path.name) if path.suffix else SqliteRunStore(path)
+    return (path, STORE_FILE) if path.is_dir() or not path.suffix else (path.parent, path.name)
+
+
+def open_address(rest: str) -> SqliteRunStore:
+    """The store of an address after ``sqlite://`` (:func:`location`); :func:`evalcore.runs.backends.open_store`
+    calls it."""
+    folder, file_name = location(rest)
+    return SqliteRunStore(folder, file_name=file_name)
+
+
+def open_folder(folder: str | os.PathLike) -> SqliteRunStore:
+    """The store of a folder path (its ``runs.sqlite``), whatever the folder's name."""
+    return SqliteRunStore(folder)

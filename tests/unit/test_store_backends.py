@@ -86,3 +86,17 @@ def test_reading_the_store_never_marks_runs_lost_the_supervisor_does(tmp_path):
     assert store.run(run_id).status == RUNNING and store.runs()[0].status == RUNNING
     assert supervisor.reconcile(store) == [run_id] and store.run(run_id).status == LOST
     assert supervisor.reconcile(store) == []
+
+
+@pytest.mark.parametrize("made", [True, False])
+def test_a_folder_with_a_dot_in_its_name_is_a_folder(tmp_path, monkeypatch, made):
+    """`mktemp -d` makes /tmp/tmp.aaMsA7: as EVALCORE_HOME it is the folder of runs.sqlite, not a file."""
+    folder = tmp_path / "tmp.aaMsA7"
+    if made:
+        folder.mkdir()
+    monkeypatch.setenv("EVALCORE_HOME", str(folder))
+    monkeypatch.delenv("EVALCORE_STORE", raising=False)
+    store = open_store()
+    assert isinstance(store, SqliteRunStore) and store.path == folder / "runs.sqlite"
+    store.create_run("r", "train", {})
+    assert open_store(f"sqlite:///{folder}").path == folder / "runs.sqlite"  # an existing folder, by address too

@@ -156,3 +156,15 @@ def test_recover_refuses_and_changes_nothing(tmp_path, case):
     assert out.returncode == 2 and "Fix:" in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert path.read_bytes() == before and not list(tmp_path.glob("runs.damaged-*"))
     assert len(out.stderr) < 2000
+
+
+def test_the_store_commands_work_on_the_store_evalcore_store_names(tmp_path):
+    other = tmp_path / "team" / "other.sqlite"
+    SqliteRunStore(other.parent, file_name=other.name).create_run("in the other store", "train", {})
+    env = ("env", f"EVALCORE_STORE=sqlite:///{other}")
+    out = cli(tmp_path / "home", "store", "check", prefix=env)
+    assert out.returncode == 0 and "other.sqlite" in out.stdout, out.stdout + out.stderr
+    out = cli(tmp_path / "home", "store", "backup", str(tmp_path / "copy.sqlite"), prefix=env)
+    assert out.returncode == 0 and "backed up 1 run(s)" in out.stdout, out.stdout + out.stderr
+    out = cli(tmp_path / "home", "store", "check", prefix=("env", "EVALCORE_STORE=postgresql://me:pw@db/runs"))
+    assert out.returncode == 2 and "SQLite's own" in out.stderr and "pw@" not in out.stderr
