@@ -4,8 +4,9 @@ paired by seed, with an interval across seeds. No Keras here.
 
 Example:
     >>> from evalcore.training.config import TrainConfig
-    >>> [v for v, _ in variants(TrainConfig(dataset="wine"))]
-    ['baseline', 'l2', 'dropout', 'schedule', 'all on']
+    >>> names = [v for v, _ in variants(TrainConfig(dataset="wine"))]
+    >>> names[0], names[-1], "dropout" in names, "augmentation" in names  # augmentation is for images only
+    ('baseline', 'all on', True, False)
 """
 
 from __future__ import annotations

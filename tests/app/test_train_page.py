@@ -27,9 +27,9 @@ def test_settings_and_empty_state():
     at = _train_page()
     assert at.title[0].value == "Train a model"
     assert any("No training runs yet" in i.value for i in at.info)
+    built_in = ["Data augmentation", "L2 regularisation", "Dropout", "Learning-rate schedule", "Transfer learning"]
     labels = [t.label for t in at.toggle]
-    assert labels == ["Data augmentation", "L2 regularisation", "Dropout", "Learning-rate schedule",
-                      "Transfer learning"]
+    assert [label for label in labels if label in built_in] == built_in  # a strategy added later may stand between
     at.toggle(key="drop_on").set_value(True).run()
     assert at.slider(key="drop_rate").value == 0.5  # the seed's default
     at.toggle(key="lr_on").set_value(True).run()

@@ -17,8 +17,8 @@ Adding a strategy:
    automatically.
 
 Example:
-    >>> names()
-    ('augmentation', 'l2', 'dropout', 'schedule', 'transfer')
+    >>> names()[:3], get("dropout").label
+    (('augmentation', 'l2', 'dropout'), 'Dropout')
 """
 
 from __future__ import annotations
