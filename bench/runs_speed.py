@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.evaluate_speed import timed
-from evalcore.runs import FINISHED, SqliteRunStore
+from evalcore.runs import FINISHED, SqliteRunStore, keys
 from evalcore.runs.compare import runs_table
 from evalcore.training.config import Dropout, TrainConfig
 
@@ -39,8 +39,9 @@ def build(folder: str, runs: int = 1000, epochs: int = 100) -> SqliteRunStore:
                                1e9 + i + 60, '{"accuracy": 0.9}'))
             run_id = cur.lastrowid
             loss = np.exp(-np.arange(epochs) / 30) + rng.normal(0, 0.02, epochs)
-            for key, values in (("epoch/loss", loss), ("epoch/val_loss", loss + 0.1),
-                                ("epoch/accuracy", 1 - loss / 2), ("epoch/val_accuracy", 0.95 - loss / 2)):
+            for key, values in ((keys.epoch_key("loss"), loss), (keys.epoch_key("loss", True), loss + 0.1),
+                                (keys.epoch_key("accuracy"), 1 - loss / 2),
+                                (keys.epoch_key("accuracy", True), 0.95 - loss / 2)):
                 rows += [(run_id, key, e, e, float(v), 1e9) for e, v in enumerate(values)]
         con.executemany("INSERT INTO points (run_id, key, step, epoch, value, wall) VALUES (?, ?, ?, ?, ?, ?)",
                         rows)
@@ -83,7 +84,7 @@ def _export_text() -> str:
     n = 1_000_000
     series = {"step": list(range(n)), "epoch": [0] * n, "value": np.linspace(0, 1, n).tolist(), "wall": [1e9] * n}
     run = {"name": "big", "kind": "train", "status": "finished", "config": TrainConfig().to_dict(), "created": 1e9,
-           "series": {"batch/loss": series, "batch/accuracy": series}}
+           "series": {keys.batch_key("loss"): series, keys.batch_key("accuracy"): series}}
     return json.dumps({"format": "evalcore-runs", "version": 1, "runs": [run]})
 
 

@@ -54,7 +54,7 @@ def logging_overhead(repeats: int) -> tuple[float, float]:
 
 
 def first_points() -> tuple[float, float]:
-    from evalcore.runs import SqliteRunStore
+    from evalcore.runs import SqliteRunStore, keys
     from evalcore.training import launch
     from evalcore.training.config import TrainConfig
 
@@ -64,9 +64,9 @@ def first_points() -> tuple[float, float]:
     first_batch = first_epoch = None
     while first_epoch is None and time.perf_counter() - t0 < 120:
         series = store.series(run_id)
-        if first_batch is None and "batch/loss" in series:
+        if first_batch is None and keys.batch_key("loss") in series:
             first_batch = time.perf_counter() - t0
-        if "epoch/loss" in series:
+        if keys.epoch_key("loss") in series:
             first_epoch = time.perf_counter() - t0
         time.sleep(0.05)
     return first_batch, first_epoch

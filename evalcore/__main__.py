@@ -93,8 +93,8 @@ def _train(args) -> int:
     from evalcore.training.fit import train  # imports Keras
     outcome = train(config, store, run_id, verbose=1)
     print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
-    for key, name in (("accuracy", "test accuracy"), ("log_loss", "test log loss"), ("f1", "test F1 (macro)"),
-                      ("fit_seconds", "fit seconds")):
+    for key, name in [*((m, f"test {label_of(m)}") for m in ("accuracy", "log_loss", "f1")),
+                      ("fit_seconds", "fit seconds")]:
         if key in outcome.summary:
             print(f"  {name:<17}{outcome.summary[key]:.4f}")
     return 1 if outcome.status == FAILED else 0

@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import logging
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -164,7 +163,7 @@ def augmentation_preview(config: TrainConfig) -> None:
     if st.button("Show augmented examples", key="aug_preview"):
         try:
             images = _augmented(config.dataset, json.dumps(config.to_dict()["augmentation"]), config.seed)
-        except (subprocess.SubprocessError, OSError):
+        except launch.ProcessFailed:
             log.exception("the augmentation preview failed")
             st.error("The augmented examples could not be drawn: the preview process failed (the details are in "
                      "the server's log). Training is not affected.", icon=":material/error:")

@@ -57,8 +57,8 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
     done = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(store, run_id, done), daemon=True)
     beat.start()
-    folder = launch.run_workspace(store, run_id)  # local files: TensorBoard events, then the stored artifacts
     try:
+        folder = launch.run_workspace(store, run_id)  # local files: TensorBoard events, then the stored artifacts
         config.validate()
         keras.utils.set_random_seed(config.seed)
         data = datasets.load(config.dataset, validation_fraction=config.validation_fraction,

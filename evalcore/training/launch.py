@@ -107,13 +107,22 @@ def start(config: TrainConfig, store: RunStore | None = None, name: str | None =
     return run_id
 
 
+class ProcessFailed(Exception):
+    """A short-lived helper process failed (it crashed, timed out or could not start); the message ends with the
+    end of its output, for the server's log."""
+
+
 def preview(config_json: str, out: Path, store: RunStore, timeout: float = 120) -> None:
     """Draw augmented examples in a short-lived Keras process (``evalcore.training.preview``) into ``out``;
-    a failure raises ``subprocess.CalledProcessError`` with the end of its output."""
-    done = subprocess.run([sys.executable, "-m", "evalcore.training.preview", config_json, str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=worker_environment(store))
+    a failure raises :class:`ProcessFailed`."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "evalcore.training.preview", config_json, str(out)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+                              env=worker_environment(store))
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise ProcessFailed(f"the preview process could not finish: {exc}") from exc
     if done.returncode != 0:
-        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr[-4000:])
+        raise ProcessFailed(f"the preview process exited with {done.returncode}: {done.stderr[-4000:]}")
 
 
 def stop(run_id: int, store: RunStore | None = None) -> None:
