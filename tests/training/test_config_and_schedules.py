@@ -12,7 +12,7 @@ from evalcore.errors import InputError
 from evalcore.training import launch
 from evalcore.training.config import L2, Augmentation, Dropout, Schedule, TrainConfig, Transfer
 from evalcore.training.datasets import DATASETS, csv_table, load, unavailable_strategies
-from evalcore.training.schedules import planned_rates
+from evalcore.training.strategies.schedule import planned_rates
 
 
 def test_json_round_trip_keeps_every_setting():
@@ -97,7 +97,7 @@ def _numeric_csv(tmp_path):
 def test_the_streamlit_side_of_training_never_imports_keras():
     import subprocess
     code = ("import sys; import evalcore.training.launch, evalcore.training.datasets, evalcore.training.bases, "
-            "evalcore.training.schedules, evalcore.runs.curves, evalcore.charts; "
+            "evalcore.training.strategies, evalcore.runs.curves, evalcore.charts; "
             "print([m for m in ('tensorflow', 'keras') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ from evalcore.runs import FAILED, FINISHED, SqliteRunStore
 from evalcore.runs.curves import run_curves
 from evalcore.training import launch
 from evalcore.training.config import L2, Augmentation, Dropout, Schedule, TrainConfig, Transfer
-from evalcore.training.schedules import planned_rates
+from evalcore.training.strategies.schedule import planned_rates
 
 keras = pytest.importorskip("keras")  # a runtime requirement: this never skips after `make test`'s install
 
