@@ -93,10 +93,9 @@ def _train(args) -> int:
     from evalcore.training.fit import train  # imports Keras
     outcome = train(config, store, run_id, verbose=1)
     print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
-    for key, name in [*((m, f"test {label_of(m)}") for m in ("accuracy", "log_loss", "f1")),
-                      ("fit_seconds", "fit seconds")]:
+    for key in ("accuracy", "log_loss", "f1", "fit_seconds"):  # the run's summary keys (test set: metric ids)
         if key in outcome.summary:
-            print(f"  {name:<17}{outcome.summary[key]:.4f}")
+            print(f"  {key:<17}{outcome.summary[key]:.4f}")
     return 1 if outcome.status == FAILED else 0
 
 
@@ -203,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped (`| head`): nothing more to say, and nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
+        return 0
     except Exception as exc:  # a bug: one line, not a traceback (EVALCORE_DEBUG=1 shows it)
         if os.environ.get("EVALCORE_DEBUG"):
             traceback.print_exc()

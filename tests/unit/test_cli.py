@@ -64,3 +64,13 @@ def test_terminal_output_escapes_control_characters(tmp_path):
     data.write_text("y_true,y_pred\n\x1b[31mred,\x1b[31mred\nb,b\n")
     out = run("evaluate", str(data))
     assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b[31mred" in out.stdout
+
+
+def test_output_into_a_pipe_that_closes_early_ends_quietly():
+    """`python -m evalcore evaluate FILE --json | head -1`: head closes the pipe; no 'unexpected error' line."""
+    proc = subprocess.Popen([sys.executable, "-m", "evalcore", "evaluate", str(SAMPLE), "--json"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # what `head -1` does after its line; here before evalcore has written anything
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and err == "", err
