@@ -18,7 +18,7 @@ from evalcore.errors import InputError
 from evalcore.training import strategies as registry
 from evalcore.training.strategies import Problems, Strategy, StrategySettings
 from evalcore.training.strategies.augmentation import FILL_MODES, Augmentation
-from evalcore.training.strategies.base import number
+from evalcore.training.strategies.base import field_names, number
 from evalcore.training.strategies.dropout import Dropout
 from evalcore.training.strategies.l2 import L2
 from evalcore.training.strategies.schedule import SCHEDULES, Schedule
@@ -160,5 +160,5 @@ def _group(strategy: Strategy, value: Any) -> StrategySettings:
         raise InputError(f"Expected the settings group '{strategy.name}' as a table such as "
                          f"{json.dumps(asdict(sub()))}, found {json.dumps(value)[:40]}. "
                          f"Fix: give '{strategy.name}' its settings, or leave it out for the defaults.")
-    known = {f.name for f in fields(sub)}
+    known = field_names(sub)
     return sub(**{k: v for k, v in value.items() if k in known})

@@ -143,8 +143,8 @@ class Strategy:
     # ------------------------------------------------------------ validation and applicability
     def switches(self, s: Any, problems: Problems, enabled: bool) -> None:
         """Its true/false settings must be bools (checked whether it is on or off)."""
-        for f in fields(s):
-            if isinstance(f.default, bool) and (f.name == "enabled") == enabled:
+        for f in _bool_fields(type(s)):
+            if (f.name == "enabled") == enabled:
                 name = f"{self.noun} on/off" if f.name == "enabled" else meta(f).name
                 problems.need(isinstance(getattr(s, f.name), bool), name, getattr(s, f.name), "use true or false")
 
@@ -228,6 +228,26 @@ class Strategy:
 
 def _field(settings: type[StrategySettings], name: str) -> Field:
     return next(f for f in fields(settings) if f.name == name)
+
+
+_FIELDS: dict[type, tuple[Field, ...]] = {}
+
+
+def _fields(settings: type) -> tuple[Field, ...]:
+    """A settings class's fields, looked up once per class (the runs table validates every run's settings)."""
+    if settings not in _FIELDS:
+        _FIELDS[settings] = fields(settings)
+    return _FIELDS[settings]
+
+
+def _bool_fields(settings: type) -> tuple[Field, ...]:
+    """The true/false fields of a settings class."""
+    return tuple(f for f in _fields(settings) if isinstance(f.default, bool))
+
+
+def field_names(settings: type) -> frozenset[str]:
+    """The names of a settings class's fields."""
+    return frozenset(f.name for f in _fields(settings))
 
 
 # ---------------------------------------------------------------- the registry
