@@ -43,6 +43,7 @@ from evalcore.runs.rows import decode_run, number
 from evalcore.runs.statuses import ACTIVE, ENDED, KINDS, LOST, QUEUED, RUNNING
 
 STORE_FILE = "runs.sqlite"
+REPLACED_CHECK_S = 1.0  # how often a kept connection checks that its file was not replaced (by a recovery)
 SCHEME = "sqlite:///"
 
 # Schema migrations: MIGRATIONS[i] takes the store from user_version i to i + 1.
@@ -151,14 +152,17 @@ class SqliteRunStore:
     @contextmanager
     def _hot(self) -> Iterator[sqlite3.Connection]:
         """This thread's kept connection, for the worker's frequent calls (reopened if the file was replaced,
-        e.g. by a recovery)."""
-        try:
-            inode = os.stat(self.path).st_ino
-        except OSError as exc:
-            raise store_error(exc, self.path) from exc
+        e.g. by a recovery: looked at no more than once a second, as the stop flag is read before every batch)."""
         kept = getattr(self._local, "kept", None)
-        if kept is None or kept.inode != inode:
-            kept = self._local.kept = _Kept(inode, self._connect(any_thread=True))  # the old one closes
+        now = time.monotonic()
+        if kept is None or now - kept.seen > REPLACED_CHECK_S:
+            try:
+                inode = os.stat(self.path).st_ino
+            except OSError as exc:
+                raise store_error(exc, self.path) from exc
+            if kept is None or kept.inode != inode:
+                kept = self._local.kept = _Kept(inode, self._connect(any_thread=True))  # the old one closes
+            kept.seen = now
         with self._errors():
             yield kept.con
 
@@ -430,6 +434,7 @@ class _Kept:
 
     def __init__(self, inode: int, con: sqlite3.Connection):
         self.inode, self.con = inode, con
+        self.seen = time.monotonic()  # when the file was last seen to be this one
 
     def __del__(self) -> None:
         self.con.close()
