@@ -146,8 +146,9 @@ def headline(report: EvaluationReport, file_warnings: tuple[str, ...] = ()) -> N
     bits = [f"{report.n_rows:,} rows", f"task: {report.task}"]
     if report.pos_label is not None:
         bits.append(f"positive class: '{report.pos_label}'")
-    bits += [f"predictions: {report.prediction_rule}", f"averaging: {settings['averaging']}",
-             "zero_division: 0", settings["clipping"]]
+    bits.append(f"predictions: {report.prediction_rule}")
+    if report.task != "regression":  # averaging, zero_division and clipping are classification's settings
+        bits += [f"averaging: {settings['averaging']}", "zero_division: 0", settings["clipping"]]
     st.caption(plain(" · ".join(bits)))
     for w in (*report.warnings, *file_warnings):
         st.warning(plain(w), icon=":material/warning:")

@@ -42,7 +42,7 @@ def bases() -> dict[str, Base]:
     out = {"mnist04": Base("mnist04", "Small CNN pretrained on MNIST digits 0-4 (shipped)", SHIPPED_BASE,
                            SHIPPED_BASE.exists(),
                            "Two conv blocks trained on the 0-4 digits of the MNIST subset; "
-                           "regenerate with `python -m evalcore.training.pretrain`.")}
+                           "regenerate with: python -m evalcore.training.pretrain")}
     for name, file in APPLICATION_WEIGHTS.items():
         path = keras_models_folder() / file
         title = {"vgg16": "VGG16 (ImageNet)", "mobilenetv2": "MobileNetV2 (ImageNet)"}[name]

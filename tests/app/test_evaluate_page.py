@@ -170,3 +170,12 @@ def test_probability_rows_not_summing_to_1_are_warned_once_and_the_task_is_the_r
     assert len(warnings) == 1 and "do not sum to 1" in warnings[0], warnings
     rule = next(shown(c.value) for c in at.caption if "predictions:" in c.value)
     assert "argmax" in rule
+
+
+def test_a_regression_report_states_no_classification_settings():
+    """Averaging, zero_division and probability clipping mean nothing for regression: the line says rows and task."""
+    at = _app()
+    at.radio(key="eval_source").set_value("Try a sample").run()
+    at.selectbox(key="eval_sample").set_value("Diabetes (regression, ridge)").run()
+    line = next(shown(c.value) for c in at.caption if "task: regression" in shown(c.value))
+    assert "averaging" not in line and "zero_division" not in line and "clipping" not in line, line

@@ -79,3 +79,14 @@ def test_the_page_never_imports_tensorflow_or_keras():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_strategy_text_reads_as_plain_text():
+    """Captions and help are shown as plain text (user-safe), so they carry no Markdown: a backtick would show."""
+    from evalcore.training import strategies
+    at = _train_page()
+    for strategy in strategies.registry():
+        if not at.toggle(key=strategy.key).disabled:
+            at.toggle(key=strategy.key).set_value(True).run()
+    texts = [shown(c.value) for c in at.caption] + [t.help or "" for t in at.toggle]
+    assert texts and not [t for t in texts if "`" in t]
