@@ -41,6 +41,8 @@ BAD_FILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "prob_negative.csv": (b"y_true,prob_a,prob_b\na,-0.1,1.1\nb,0.5,0.5\n", ("prob_a", "row 1")),
     "prob_columns_mismatch.csv": (b"y_true,prob_cat,prob_dog\ncat,0.9,0.1\nemu,0.2,0.8\n", ("emu", "prob_")),
     "prob_text.csv": (b"y_true,prob_a,prob_b\na,x,0.5\nb,0.5,0.5\n", ("prob_a", "row 1")),
+    "text_in_probability.csv": (b"y_true,prob_a,prob_b\na,0.9,0.1\nb,x,0.8\n",
+                                ("probability column 'prob_a'", "row 2", "map another column as the probability")),
     "single_prob_column.csv": (b"y_true,prob_a\na,0.4\nb,0.6\n", ("score",)),
     "multiclass_single_score.csv": (b"y_true,score\na,0.4\nb,0.6\nc,0.5\n", ("3 classes", "prob_<class>")),
     "duplicate_columns.csv": (b"y_true,y_pred,y_pred\n1,1,1\n", ("duplicate", "y_pred")),

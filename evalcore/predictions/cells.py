@@ -62,8 +62,9 @@ def refuse_nulls(frame: pd.DataFrame, col: str, expected: str) -> None:
                           f"missing values (null) in {rows_text(first, total=count)}", "fill or drop those rows")
 
 
-def numeric_column(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """A score column as float64; missing values, text, blanks, NaN and infinity are errors naming the rows."""
+def numeric_column(frame: pd.DataFrame, col: str, role: str = "score") -> np.ndarray:
+    """A score (or probability) column as float64; missing values, text, blanks, NaN and infinity are errors
+    naming the column by its ``role`` and the rows."""
     refuse_nulls(frame, col, "a number")
     values = parse_numbers(frame[col], bool(frame.attrs.get("decimal_comma")))
     bad = np.flatnonzero(~np.isfinite(values))
@@ -79,10 +80,10 @@ def numeric_column(frame: pd.DataFrame, col: str) -> np.ndarray:
                 found.append(f"text in {rows_text(text_rows + 1)} (e.g. {examples})")
             if blank_rows.size:
                 found.append(f"blank cells in {rows_text(blank_rows + 1)}")
-            raise input_error(f"numbers in score column '{col}'", " and ".join(found),
-                              "fix those cells or map another column as the score")
+            raise input_error(f"numbers in {role} column '{col}'", " and ".join(found),
+                              f"fix those cells or map another column as the {role}")
     if bad.size:
-        raise input_error(f"finite numbers in score column '{col}'", f"NaN or infinity in {rows_text(bad + 1)}",
+        raise input_error(f"finite numbers in {role} column '{col}'", f"NaN or infinity in {rows_text(bad + 1)}",
                           "fill or drop those rows")
     return values
 

@@ -85,7 +85,7 @@ def _with_probabilities(frame: pd.DataFrame, mapping: ColumnMap, y_true: pd.Seri
                         ) -> tuple[pd.Series, pd.Series | None, np.ndarray, tuple[str, ...]]:
     """One probability column per class: (labels as class names, predictions, the matrix, the classes)."""
     classes = tuple(mapping.probabilities)
-    matrix = np.column_stack([numeric_column(frame, c) for c in mapping.probabilities.values()])
+    matrix = np.column_stack([numeric_column(frame, c, "probability") for c in mapping.probabilities.values()])
     _check_probabilities(matrix, list(mapping.probabilities.values()))
     y_true = _indices_to_names(y_true, classes)
     _check_known(y_true, classes, "true", mapping.y_true)
