@@ -142,8 +142,9 @@ def _strategy_form(strategy: strategies.Strategy, blocked: str | None, images: b
 
 def _widget(place, default, m: strategies.Setting, images: bool):
     """One setting's widget, with the field's default (as the bounds' type: a whole-number slider gives ints)."""
-    if m.widget == "checkbox":
-        return place.checkbox(m.label, default, key=m.key, help=m.help, disabled=m.images_only and not images)
+    if m.widget == "checkbox":  # set by a one-click fix, the state holds its value: no second default
+        value = False if m.key in st.session_state else default
+        return place.checkbox(m.label, value, key=m.key, help=m.help, disabled=m.images_only and not images)
     if m.widget in ("select", "select_slider"):
         options = list(m.choices() if m.choices else m.options)
         titles = m.choices() if m.choices else m.titles

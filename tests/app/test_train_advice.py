@@ -92,3 +92,15 @@ def test_one_seed_shows_no_raw_none_and_says_why_there_is_no_interval():
     cells = table.drop(columns=["variant"]).astype(str).to_numpy().ravel().tolist()
     assert "None" not in cells and "nan" not in cells and "—" in cells
     assert any("needs two seeds or more" in c.value for c in at.caption)
+
+
+def test_the_one_click_fix_leaves_no_streamlit_warning(caplog):
+    """Setting a widget's value from a button must not make Streamlit warn about a default value and the Session
+    State API both setting it (a warning in the server's log on every fix)."""
+    import logging
+    at = _train_page()
+    at.toggle(key="aug_on").set_value(True).run()
+    with caplog.at_level(logging.WARNING):
+        at.button(key="fix_flip").click().run()
+    assert not at.checkbox(key="aug_flip").value
+    assert not [r for r in caplog.records if "Session State API" in r.getMessage()]
