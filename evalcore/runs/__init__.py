@@ -11,7 +11,8 @@ Example:
     ('queued', [0.7])
 """
 
-from evalcore.runs.backends import home, open_store
+from evalcore.runs.backends import open_store
+from evalcore.runs.folders import home
 from evalcore.runs.entities import Artifact, Point, Run, RunRecord, Series, SeriesSummary
 from evalcore.runs.sqlite_store import SqliteRunStore
 from evalcore.runs.statuses import ACTIVE, ENDED, FAILED, FINISHED, LOST, QUEUED, RUNNING, STOPPED

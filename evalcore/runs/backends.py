@@ -26,14 +26,10 @@ from pathlib import Path
 from typing import Callable
 
 from evalcore.errors import input_error
+from evalcore.runs.folders import home
 from evalcore.runs.store import RunStore
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-
-
-def home() -> Path:
-    """The data folder: ``$EVALCORE_HOME`` or ``./.evalcore``."""
-    return Path(os.environ.get("EVALCORE_HOME") or ".evalcore").absolute()
 
 
 def address() -> str:

@@ -35,7 +35,7 @@ from typing import BinaryIO
 import numpy as np
 
 from evalcore.errors import StoreError, input_error
-from evalcore.runs.backends import home
+from evalcore.runs.folders import home
 from evalcore.runs.cleaning import clean_error, clean_name, clean_note, clean_tags, finite_or_none, to_json
 from evalcore.runs.diagnosis import BUSY_TIMEOUT_MS, store_error
 from evalcore.runs.entities import Artifact, Point, Run, RunRecord, Series, SeriesSummary, downsample
