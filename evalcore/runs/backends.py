@@ -1,6 +1,7 @@
 """Which store backend an address opens: ``open_store(uri)``.
 
-An address is ``sqlite:///path/to/runs.sqlite`` or a folder path (its ``runs.sqlite``). Without one, the
+An address is ``sqlite:///path/to/runs.sqlite`` or a folder path (its ``runs.sqlite``), or
+``postgresql://user:password@host:5432/db`` (:mod:`evalcore.runs.postgresql_store`). Without one, the
 store is ``$EVALCORE_STORE``, else the folder ``$EVALCORE_HOME``, else ``./.evalcore``. A new backend is one
 module, ``evalcore/runs/<scheme>_store.py``, with a class that implements :class:`~evalcore.runs.store.RunStore`
 and ``open_address(rest)``, which opens the part of an address after ``<scheme>://``; it is found by its name.
@@ -10,10 +11,10 @@ Example:
     >>> store = open_store(tempfile.mkdtemp())
     >>> open_store(store.uri).uri == store.uri
     True
-    >>> open_store("postgresql://user:secret@db/runs")
+    >>> open_store("mysql://user:secret@db/runs")
     Traceback (most recent call last):
     ...
-    evalcore.errors.InputError: Expected a run store address starting with sqlite:/// (or a folder path), found 'postgresql://…'. Fix: use one of those schemes, or unset EVALCORE_STORE for the default store in EVALCORE_HOME.
+    evalcore.errors.InputError: Expected a run store address starting with postgresql://, sqlite:/// (or a folder path), found 'mysql://…'. Fix: use one of those schemes, or unset EVALCORE_STORE for the default store in EVALCORE_HOME.
 """
 
 from __future__ import annotations

@@ -33,13 +33,19 @@ def test_the_default_store_is_evalcore_store_else_evalcore_home(tmp_path, monkey
 
 def test_an_unknown_scheme_names_the_known_ones_and_never_repeats_the_address(monkeypatch):
     with pytest.raises(InputError, match="sqlite:///") as info:
-        open_store("postgresql://me:hunter2@db.example/runs")
-    assert "hunter2" not in str(info.value) and "postgresql://" in str(info.value)
+        open_store("mysql://me:hunter2@db.example/runs")
+    assert "hunter2" not in str(info.value) and "mysql://" in str(info.value) and "postgresql://" in str(info.value)
     monkeypatch.setenv("EVALCORE_STORE", "mysql://x")
     with pytest.raises(InputError, match="EVALCORE_STORE"):
         open_store()
     with pytest.raises(InputError, match="three slashes"):
         open_store("sqlite://relative.sqlite")
+
+
+def test_the_embedded_default_never_imports_the_postgresql_driver(tmp_path):
+    code = ("import sys, evalcore.runs; store = evalcore.runs.open_store(sys.argv[1]); store.create_run('r', 'train', {}); "
+            "assert 'psycopg' not in sys.modules and 'evalcore.runs.postgresql_store' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "store")], check=True)
 
 
 def test_a_worker_opens_the_same_store_by_its_address(tmp_path):

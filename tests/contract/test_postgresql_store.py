@@ -1,0 +1,156 @@
+"""What is particular to the PostgreSQL store (the contract suite checks the rest): its address, its migrations,
+credentials kept out of every message, many writers with a reader that holds a snapshot, artifacts another
+process reads, a lost connection. Against the real test server of ``tests/postgres.py``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import traceback
+
+import psycopg
+import pytest
+
+from evalcore.errors import InputError, StoreError
+from evalcore.runs import Point, open_store
+from evalcore.runs.postgresql_store import MIGRATIONS, SCHEMA_VERSION, PostgresRunStore, parse_address
+from tests.postgres import SERVER
+
+SECRET = "hunter2-Secret"
+
+
+@pytest.fixture
+def database() -> str:
+    return SERVER.new_database()
+
+
+def test_the_address_is_parsed_and_its_public_form_has_no_password():
+    uri, params = parse_address(f"me:{SECRET}@db.example:6543/runs?sslmode=require&connect_timeout=3")
+    assert uri == "postgresql://me@db.example:6543/runs?connect_timeout=3&sslmode=require"
+    assert params["password"] == SECRET and params["host"] == "db.example" and params["port"] == "6543"
+    assert parse_address("p%40ss@host/my%20db")[0] == "postgresql://p%40ss@host/my%20db"
+    assert parse_address("/runs?host=/run/postgresql")[0] == "postgresql:///runs?host=%2Frun%2Fpostgresql"
+    with pytest.raises(InputError, match="names its database"):
+        parse_address(f"me:{SECRET}@db.example")
+    with pytest.raises(InputError, match="libpq cannot read") as info:
+        parse_address(f"me:{SECRET}@db.example/runs?no_such_option=1")
+    assert SECRET not in str(info.value)
+
+
+def test_a_new_database_gets_the_schema_and_an_old_one_is_migrated(database):
+    with psycopg.connect(SERVER.address(database), autocommit=True) as con:  # a store as version 1 wrote it
+        con.execute("CREATE TABLE evalcore_schema (version INTEGER NOT NULL)")
+        con.execute("INSERT INTO evalcore_schema VALUES (1)")
+        for statement in MIGRATIONS[0].split(";"):
+            if statement.strip():
+                con.execute(statement.encode())
+        con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES ('old', 'train', 'finished', "
+                    "'{}', 1.7e9)")
+    store = open_store(SERVER.address(database))
+    assert isinstance(store, PostgresRunStore) and store.schema_version() == SCHEMA_VERSION == 2
+    old = store.runs()[0]
+    assert (old.name, old.tags, old.note, old.problems) == ("old", (), "", ())
+    store.edit(old.id, tags=["kept"])
+    assert open_store(store.uri).run(old.id).tags == ("kept",)  # opening again migrates nothing
+
+
+def test_many_stores_opening_a_new_database_at_once_migrate_it_once(database):
+    errors: list[BaseException] = []
+
+    def open_one() -> None:
+        try:
+            open_store(SERVER.address(database)).create_run("r", "train", {})
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(open_store(SERVER.address(database)).runs()) == 6
+
+
+def test_a_newer_schema_is_refused(database):
+    store = open_store(SERVER.address(database))
+    with psycopg.connect(SERVER.address(database), autocommit=True) as con:
+        con.execute("UPDATE evalcore_schema SET version = 99")
+    with pytest.raises(StoreError, match="version 99"):
+        open_store(store.uri)
+
+
+def test_the_password_never_appears_in_the_address_repr_or_any_error(database):
+    store = open_store(SERVER.address(database, password=SECRET))  # the test server trusts any password
+    assert SECRET not in store.uri and SECRET not in repr(store) and store.uri == SERVER.address(database)
+    run_id = store.create_run("r", "train", {})
+    assert open_store(store.uri).run(run_id).name == "r"  # the address without the password reopens it
+
+    messages = []
+    for address in (f"postgresql://postgres:{SECRET}@127.0.0.1:1/{database}",      # nothing listens
+                    SERVER.address("no_such_database", password=SECRET)):
+        with pytest.raises(StoreError) as info:
+            open_store(address)
+        messages.append(info)
+    assert "no PostgreSQL server answering" in str(messages[0].value)
+    assert "no database of that name" in str(messages[1].value)
+    SERVER.drop_database(database)
+    with pytest.raises(StoreError, match="lost connection|no database") as lost:
+        store.runs()
+    messages.append(lost)
+    for info in messages:
+        text = "".join(traceback.format_exception(info.value))  # what a log would hold, the chain included
+        assert SECRET not in text and "Fix:" in str(info.value)
+
+
+def test_many_writers_and_a_reader_holding_a_snapshot_never_block_each_other(database):
+    store = open_store(SERVER.address(database))
+    run_ids = [store.create_run(f"w{i}", "train", {}) for i in range(6)]
+    reader = psycopg.connect(SERVER.address(database))  # a long read: an open transaction with a snapshot
+    reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    assert reader.execute("SELECT COUNT(*) FROM points").fetchone() == (0,)
+    errors: list[BaseException] = []
+
+    def write(run_id: int) -> None:
+        own = open_store(store.uri)  # a worker: its own store and connection
+        try:
+            for start in range(0, 500, 50):
+                own.log_points(run_id, [Point("batch/loss", s, 0, s / 500) for s in range(start, start + 50)])
+                own.heartbeat(run_id)
+                own.stop_requested(run_id)
+        except BaseException as exc:
+            errors.append(exc)
+
+    writers = [threading.Thread(target=write, args=(run_id,)) for run_id in run_ids]
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join(60)
+    assert not errors and not any(t.is_alive() for t in writers)  # done while the reader's snapshot is open
+    assert reader.execute("SELECT COUNT(*) FROM points").fetchone() == (0,)  # it still sees its snapshot
+    reader.close()
+    assert all(store.series(r)["batch/loss"].steps.tolist() == list(range(500)) for r in run_ids)
+    summaries = store.series_summaries(["batch/loss"])
+    assert {summaries[(r, "batch/loss")].count for r in run_ids} == {500}
+
+
+def test_artifacts_live_in_the_database_and_another_process_reads_them(database, tmp_path):
+    store = open_store(SERVER.address(database))
+    run_id = store.create_run("r", "train", {})
+    store.put_artifact(run_id, "predictions", b"y_true,score\n1,0.9\n", "predictions.csv")
+    code = ("import sys; from evalcore.runs import open_store; "
+            "sys.stdout.buffer.write(open_store(sys.argv[1]).open_artifact(int(sys.argv[2]), 'predictions').read())")
+    out = subprocess.run([sys.executable, "-c", code, store.uri, str(run_id)], capture_output=True, check=True)
+    assert out.stdout == b"y_true,score\n1,0.9\n"
+    assert not any(tmp_path.iterdir())  # nothing written beside the database
+
+
+def test_a_lost_connection_is_one_store_error_then_opened_again(database):
+    store = open_store(SERVER.address(database))
+    run_id = store.create_run("r", "train", {})
+    assert not store.stop_requested(run_id)
+    SERVER.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+    with pytest.raises(StoreError, match="lost connection"):
+        store.stop_requested(run_id)
+    assert not store.stop_requested(run_id) and store.run(run_id).name == "r"
