@@ -1,7 +1,7 @@
 """The PostgreSQL run store, for a team: one server holds every run, its points and its artifacts (bytea).
 
 An address is ``postgresql://user:password@host:5432/db`` (libpq's URI, read by psycopg 3; query parameters such
-as ``?sslmode=require`` are kept). The schema is created, or migrated, when a store is opened (its version in the
+as ``?sslmode=require`` are kept). Keys sort bytewise (``COLLATE "C"``), as in SQLite, whatever the server's locale. The schema is created, or migrated, when a store is opened (its version in the
 table ``evalcore_schema``, under an advisory lock so that many processes may open a store at once). Writes are
 short transactions; PostgreSQL's MVCC lets readers read while many workers write, and a committed point is on
 the server's disk (``synchronous_commit`` is set on for each connection). Each thread keeps one connection in
@@ -74,7 +74,7 @@ MIGRATIONS = (
     CREATE TABLE points (
         seq BIGINT GENERATED ALWAYS AS IDENTITY,
         run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
+        key TEXT COLLATE "C" NOT NULL,
         step BIGINT NOT NULL,
         epoch BIGINT NOT NULL,
         value DOUBLE PRECISION,
@@ -211,8 +211,8 @@ class PostgresRunStore:
 
     def _connect(self) -> psycopg.Connection:
         try:
-            con = psycopg.connect(**self._params, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                                  application_name="evalcore")
+            con = psycopg.connect(**{"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "evalcore",
+                                     **self._params}, autocommit=True)
         except psycopg.Error as exc:
             raise store_error(exc, self._uri) from None  # the driver's message names the address's parts
         try:

@@ -16,7 +16,7 @@ import pytest
 from evalcore.errors import InputError, StoreError
 from evalcore.runs import Point, open_store
 from evalcore.runs.postgresql_store import MIGRATIONS, SCHEMA_VERSION, PostgresRunStore, parse_address
-from tests.postgres import SERVER
+from tests.postgres import SERVER, PostgresServer
 
 SECRET = "hunter2-Secret"
 
@@ -37,6 +37,16 @@ def test_the_address_is_parsed_and_its_public_form_has_no_password():
     with pytest.raises(InputError, match="libpq cannot read") as info:
         parse_address(f"me:{SECRET}@db.example/runs?no_such_option=1")
     assert SECRET not in str(info.value)
+
+
+def test_parameters_of_the_address_reach_the_connection(database):
+    store = open_store(SERVER.address(database) + "?connect_timeout=3&application_name=mine")
+    assert store.uri.endswith("?application_name=mine&connect_timeout=3")
+    with psycopg.connect(SERVER.address(database), autocommit=True) as con:
+        store.runs()
+        names = {r[0] for r in con.execute("SELECT application_name FROM pg_stat_activity WHERE datname = %s",
+                                           (database,))}
+    assert "mine" in names
 
 
 def test_a_new_database_gets_the_schema_and_an_old_one_is_migrated(database):
@@ -154,3 +164,16 @@ def test_a_lost_connection_is_one_store_error_then_opened_again(database):
     with pytest.raises(StoreError, match="lost connection"):
         store.stop_requested(run_id)
     assert not store.stop_requested(run_id) and store.run(run_id).name == "r"
+
+
+def test_a_server_that_stops_is_a_store_error_that_says_to_start_it():
+    own = PostgresServer()  # a server of this test's own, stopped under the store
+    try:
+        store = open_store(own.address(own.new_database()))
+        run_id = store.create_run("r", "train", {})
+        own.stop()
+        for call in (lambda: store.stop_requested(run_id), store.runs, lambda: store.heartbeat(run_id)):
+            with pytest.raises(StoreError, match="Fix: (check that the server is running|start the server)"):
+                call()
+    finally:
+        own.stop()
