@@ -3,7 +3,7 @@ folder, listening on 127.0.0.1 on a free port (and a socket in that folder), sta
 the session's end (``tests/contract/conftest.py``). Each test gets a database of its own.
 
 PostgreSQL refuses to run as root, and the tests run as root in CI: as root, the server runs as the ``postgres``
-user (``runuser``). The server trusts local connections and skips fsync (a test server; the store itself asks
+user (``runuser``). The server trusts local connections (by default also those over TCP) and skips fsync (a test server; the store itself asks
 for ``synchronous_commit``). Each pytest-xdist worker starts its own server.
 """
 
@@ -32,9 +32,9 @@ def _free_port() -> int:
 class PostgresServer:
     """One test server (see the module's description)."""
 
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="evalcore-pg-"))
-        self.data = self.folder / "data"
+    def __init__(self, host_auth: str = "trust") -> None:
+        self.host_auth = host_auth  # how TCP connections authenticate (scram-sha-256: a password is checked)
+        self.folder = self.data = Path()  # made by start(): importing this module leaves nothing behind
         self.port = 0
         self._names = itertools.count()
         self._lock = threading.Lock()
@@ -46,9 +46,12 @@ class PostgresServer:
     def start(self) -> None:
         if not (BIN / "initdb").exists():
             raise RuntimeError(f"PostgreSQL 15 is not installed ({BIN}/initdb): apt-get install postgresql")
+        self.folder = Path(tempfile.mkdtemp(prefix="evalcore-pg-"))
+        self.data = self.folder / "data"
         if os.geteuid() == 0:
             shutil.chown(self.folder, SUPERUSER, SUPERUSER)
-        subprocess.run(self._as_owner(str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", SUPERUSER,
+        subprocess.run(self._as_owner(str(BIN / "initdb"), "-D", str(self.data), "--auth-local=trust",
+                                      f"--auth-host={self.host_auth}", "-U", SUPERUSER,
                                       "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"),
                        check=True, capture_output=True)
         for _ in range(3):  # a free port may be taken between the look and the start
@@ -62,14 +65,16 @@ class PostgresServer:
                 self.started = True
                 atexit.register(self.stop)
                 return
-        raise RuntimeError(f"PostgreSQL did not start: {(self.folder / 'server.log').read_text()[-2000:]}")
+        log = (self.folder / "server.log").read_text(errors="replace")[-2000:]
+        shutil.rmtree(self.folder, ignore_errors=True)
+        raise RuntimeError(f"PostgreSQL did not start: {log}")
 
     def stop(self) -> None:
         if self.started:
             self.started = False
             subprocess.run(self._as_owner(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w",
                                           "stop"), capture_output=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def address(self, database: str, password: str | None = None) -> str:
         secret = f":{password}" if password else ""
@@ -78,7 +83,8 @@ class PostgresServer:
     def admin(self, sql: str) -> None:
         """Run one statement as the superuser in the ``postgres`` database (CREATE/DROP DATABASE)."""
         import psycopg
-        with psycopg.connect(self.address("postgres"), autocommit=True) as con:
+        with psycopg.connect(dbname="postgres", user=SUPERUSER, host=str(self.folder), port=self.port,
+                             autocommit=True) as con:  # the socket: trusted, whatever host_auth says
             con.execute(sql.encode())
 
     def new_database(self) -> str:

@@ -177,3 +177,25 @@ def test_a_server_that_stops_is_a_store_error_that_says_to_start_it():
                 call()
     finally:
         own.stop()
+
+
+def test_a_password_checked_by_the_server_reaches_it_but_no_message_and_workers_take_it_from_pgpassword(
+        monkeypatch):
+    own = PostgresServer(host_auth="scram-sha-256")  # TCP connections must give the right password
+    try:
+        database = own.new_database()
+        own.admin(f"ALTER USER postgres PASSWORD '{SECRET}'")
+        monkeypatch.delenv("PGPASSWORD", raising=False)
+        store = open_store(own.address(database, password=SECRET))
+        run_id = store.create_run("r", "train", {})
+        assert SECRET not in store.uri and SECRET not in repr(store)
+        with pytest.raises(StoreError, match="refused the user name or password") as wrong:
+            open_store(own.address(database, password="not-" + SECRET))
+        with pytest.raises(StoreError, match="PGPASSWORD") as missing:  # the address alone: no password
+            open_store(store.uri)
+        for info in (wrong, missing):
+            assert SECRET not in "".join(traceback.format_exception(info.value))
+        monkeypatch.setenv("PGPASSWORD", SECRET)  # how a worker gets it
+        assert open_store(store.uri).run(run_id).name == "r"
+    finally:
+        own.stop()
