@@ -132,8 +132,12 @@ def _runs() -> int:
 
 def _store_parser(sub) -> None:
     st = sub.add_parser("store", help="check, back up or recover the SQLite run store ($EVALCORE_STORE, else "
-                                         "$EVALCORE_HOME/runs.sqlite)")
+                                         "$EVALCORE_HOME/runs.sqlite), or copy a store into another")
     actions = st.add_subparsers(dest="action", required=True)
+    cp = actions.add_parser("copy", help="copy every run, point and artifact of a store into a new, empty one "
+                                         "(any backends: sqlite:///a.sqlite postgresql://user@host/db)")
+    cp.add_argument("source", help="the store to copy from: an address or a folder")
+    cp.add_argument("target", help="the empty store to copy into: an address or a folder")
     actions.add_parser("check", help="read everything and report problems (changes nothing; exit 1 on problems)")
     bk = actions.add_parser("backup", help="copy the store to a new file (safe while runs are training)")
     bk.add_argument("file", help="the new file, e.g. runs-backup.sqlite")
@@ -142,6 +146,8 @@ def _store_parser(sub) -> None:
 
 
 def _store(args) -> int:
+    if args.action == "copy":
+        return _copy(args.source, args.target)
     from evalcore.runs import maintenance
     from evalcore.runs.backends import sqlite_location
     from evalcore.training.supervisor import process_alive
@@ -156,6 +162,14 @@ def _store(args) -> int:
         return 0 if not report.integrity else 1
     recovery = maintenance.recover(folder, file_name=file_name, alive=lambda run: process_alive(run.pid))
     print(safe("\n".join(recovery.lines())))
+    return 0
+
+
+def _copy(source_address: str, target_address: str) -> int:
+    from evalcore.runs import open_store
+    from evalcore.runs.copy import copy_store
+    source, target = open_store(source_address), open_store(target_address)
+    print(safe(copy_store(source, target).line(source.uri, target.uri)))  # uri: never a password
     return 0
 
 
@@ -180,6 +194,9 @@ def _evaluate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evalcore",
                                      description="Evaluate predictions, train models, list runs.")
+    parser.add_argument("--store", metavar="ADDRESS",
+                        help="the run store: sqlite:///path/runs.sqlite, a folder, or postgresql://user@host/db "
+                             "(default: $EVALCORE_STORE, else $EVALCORE_HOME)")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="evaluate a predictions file (CSV, TSV, .csv.gz, Parquet)")
     ev.add_argument("file")
@@ -193,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     _train_parser(sub)
     _store_parser(sub)
     args = parser.parse_args(argv)
+    if args.store:
+        os.environ["EVALCORE_STORE"] = args.store  # for this process and the workers it starts
     commands = {"train": _train, "runs": lambda _: _runs(), "store": _store, "evaluate": _evaluate}
     try:
         return commands[args.command](args)
