@@ -9,8 +9,9 @@ autocommit mode, so a read (the stop flag before every batch) is one indexed que
 restart is opened again on the next call.
 
 Credentials: :attr:`PostgresRunStore.uri` (shown by the CLI, passed to workers) never holds the password. A
-password given in the address is kept in the object only; another process (a worker) gets it the way libpq
-always does, from ``PGPASSWORD`` or ``~/.pgpass`` (or ``EVALCORE_STORE`` holding the full address). No message,
+password given in the address is kept in the object only; a worker this store starts gets it in its environment
+(:meth:`PostgresRunStore.process_environment`), another process the way libpq always does, from ``PGPASSWORD`` or
+``~/.pgpass`` (or ``EVALCORE_STORE`` holding the full address). No message,
 ``repr`` or ``uri`` repeats it, nor the driver's own error text.
 
 Every failure of the server (refused connection, server gone, database dropped, no rights, disk full) is a
@@ -203,6 +204,11 @@ class PostgresRunStore:
     def uri(self) -> str:
         """The address without the password (see the module's description)."""
         return self._uri
+
+    def process_environment(self) -> dict[str, str]:
+        """The password given in the address, as libpq's ``PGPASSWORD`` for the workers this store starts."""
+        password = self._params.get("password")
+        return {"PGPASSWORD": str(password)} if password else {}
 
     def __repr__(self) -> str:
         return f"PostgresRunStore({self._uri!r})"

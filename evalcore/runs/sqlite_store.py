@@ -110,6 +110,10 @@ class SqliteRunStore:
     def uri(self) -> str:
         return f"{SCHEME}{self.path}"
 
+    def process_environment(self) -> dict[str, str]:
+        """Nothing: the file's address opens it."""
+        return {}
+
     # ------------------------------------------------------------------ connections and schema (SQLite only)
 
     def _connect(self, any_thread: bool = False) -> sqlite3.Connection:

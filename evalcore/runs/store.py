@@ -108,6 +108,11 @@ class RunStore(Protocol):
         """The worker is alive now."""
         ...
 
+    def process_environment(self) -> dict[str, str]:
+        """What a process started for this store (a worker) needs besides :attr:`uri` to open it, such as a
+        password that ``uri`` leaves out; it goes into that process's environment only, never on screen."""
+        ...
+
     # -- the user's changes, imports
     def edit(self, run_id: int, *, name: str | None = None, tags: Iterable[str] | None = None,
              note: str | None = None) -> None:

@@ -71,9 +71,11 @@ def run_workspace(store: RunStore, run_id: int) -> Path:
 
 
 def worker_environment(store: RunStore) -> dict[str, str]:
-    """The environment of a Keras process: this store, a KERAS_HOME inside it unless set, quiet TensorFlow."""
+    """The environment of a Keras process: this store (its address, and what else opens it, e.g. a password),
+    a KERAS_HOME inside it unless set, quiet TensorFlow."""
     folder = work_folder(store)
-    env = {**os.environ, "EVALCORE_STORE": store.uri, "EVALCORE_HOME": str(folder), "TF_CPP_MIN_LOG_LEVEL": "2",
+    env = {**os.environ, **store.process_environment(), "EVALCORE_STORE": store.uri, "EVALCORE_HOME": str(folder),
+           "TF_CPP_MIN_LOG_LEVEL": "2",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.setdefault("KERAS_HOME", str(folder / "keras"))
     return env

@@ -179,7 +179,7 @@ def test_a_server_that_stops_is_a_store_error_that_says_to_start_it():
         own.stop()
 
 
-def test_a_password_checked_by_the_server_reaches_it_but_no_message_and_workers_take_it_from_pgpassword(
+def test_a_password_checked_by_the_server_reaches_it_and_the_workers_but_no_message(
         monkeypatch):
     own = PostgresServer(host_auth="scram-sha-256")  # TCP connections must give the right password
     try:
@@ -195,7 +195,13 @@ def test_a_password_checked_by_the_server_reaches_it_but_no_message_and_workers_
             open_store(store.uri)
         for info in (wrong, missing):
             assert SECRET not in "".join(traceback.format_exception(info.value))
-        monkeypatch.setenv("PGPASSWORD", SECRET)  # how a worker gets it
+        from evalcore.training.launch import worker_environment
+        env = worker_environment(store)  # a worker started by this store gets the password in its environment
+        assert env["EVALCORE_STORE"] == store.uri and env["PGPASSWORD"] == SECRET
+        code = "from evalcore.runs import open_store; print(open_store().run(%d).name)" % run_id
+        worker = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        assert worker.returncode == 0 and worker.stdout.strip() == "r", worker.stderr
+        monkeypatch.setenv("PGPASSWORD", SECRET)  # how another process gets it
         assert open_store(store.uri).run(run_id).name == "r"
     finally:
         own.stop()

@@ -339,3 +339,8 @@ def test_unusable_storage_is_a_store_error(backend, store):
                  lambda: store.create_run("x", "train", {})):
         with pytest.raises(StoreError):
             call()
+
+
+def test_what_a_worker_needs_besides_the_address_is_text_for_its_environment(store):
+    env = store.process_environment()
+    assert isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())
