@@ -230,7 +230,7 @@ def ablation_button(config: TrainConfig) -> None:
         if st.button("Run the ablation study", key="abl_start", use_container_width=True):
             group = ablation.start(config, run_store(), int(seeds), include_all)
             st.session_state["ablation_group"] = group
-            st.success(f"Queued ablation {group}: follow it on the Runs page.", icon=":material/check_circle:")
+            st.success(f"Queued ablation {plain(group)}: follow it on the Runs page.", icon=":material/check_circle:")
 
 
 # ---------------------------------------------------------------- runs

@@ -43,11 +43,12 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from evalcore.errors import StoreError, input_error
+from evalcore.runs import statements
 from evalcore.runs.cleaning import clean_error, clean_name, clean_note, clean_tags, finite_or_none, to_json
 from evalcore.runs.entities import Artifact, Point, Run, RunRecord, Series, SeriesSummary, downsample
 from evalcore.runs.rows import decode_run, number
 from evalcore.runs.sqlite_store import _plain_file_name, _series_of
-from evalcore.runs.statuses import ACTIVE, ENDED, KINDS, LOST, QUEUED, RUNNING
+from evalcore.runs.statuses import ACTIVE, KINDS, LOST, QUEUED
 
 SCHEME = "postgresql://"
 CONNECT_TIMEOUT_S = 10
@@ -306,30 +307,19 @@ class PostgresRunStore:
         return int(row[0])
 
     def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
-        now = time.time()
-        error = clean_error(error)
         with self._transaction() as con:
-            if status == RUNNING:
-                con.execute("UPDATE runs SET status = %s, started = COALESCE(started, %s), heartbeat = %s, "
-                            "pid = COALESCE(%s, pid) WHERE id = %s", (status, now, now, pid, run_id))
-            elif status in ENDED:
-                con.execute("UPDATE runs SET status = %s, ended = %s, error = COALESCE(%s, error) WHERE id = %s",
-                            (status, now, error, run_id))
-            else:
-                con.execute("UPDATE runs SET status = %s, pid = COALESCE(%s, pid) WHERE id = %s",
-                            (status, pid, run_id))
+            con.execute(*statements.for_psycopg(statements.status_update(
+                status, now=time.time(), error=clean_error(error), pid=pid, run_id=run_id)))
 
     def finish(self, run_id: int, status: str, summary: dict) -> None:
         """End a run in one transaction: its summary and its final status appear together."""
-        if status not in ENDED:
-            raise input_error(f"a final status among {', '.join(ENDED)}", f"'{status}'", "use one of those")
+        statement = statements.finish_update(status, to_json(summary), now=time.time(), run_id=run_id)
         with self._transaction() as con:
-            con.execute("UPDATE runs SET summary = %s, status = %s, ended = %s WHERE id = %s",
-                        (to_json(summary), status, time.time(), run_id))
+            con.execute(*statements.for_psycopg(statement))
 
     def set_pid(self, run_id: int, pid: int) -> None:
         with self._transaction() as con:
-            con.execute("UPDATE runs SET pid = %s WHERE id = %s", (pid, run_id))
+            con.execute(*statements.for_psycopg(statements.pid_update(pid, run_id)))
 
     def mark_lost(self, run_ids: Iterable[int], error: str) -> list[int]:
         ids = [int(i) for i in run_ids]

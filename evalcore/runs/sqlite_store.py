@@ -36,11 +36,12 @@ import numpy as np
 
 from evalcore.errors import StoreError, input_error
 from evalcore.runs.folders import home
+from evalcore.runs import statements
 from evalcore.runs.cleaning import clean_error, clean_name, clean_note, clean_tags, finite_or_none, to_json
 from evalcore.runs.diagnosis import BUSY_TIMEOUT_MS, store_error
 from evalcore.runs.entities import Artifact, Point, Run, RunRecord, Series, SeriesSummary, downsample
 from evalcore.runs.rows import decode_run, number
-from evalcore.runs.statuses import ACTIVE, ENDED, KINDS, LOST, QUEUED, RUNNING
+from evalcore.runs.statuses import ACTIVE, KINDS, LOST, QUEUED
 
 STORE_FILE = "runs.sqlite"
 REPLACED_CHECK_S = 1.0  # how often a kept connection checks that its file was not replaced (by a recovery)
@@ -221,30 +222,19 @@ class SqliteRunStore:
             return int(cur.lastrowid or 0)
 
     def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
-        now = time.time()
-        error = clean_error(error)
         with self._write() as con:
-            if status == RUNNING:
-                con.execute("UPDATE runs SET status = ?, started = COALESCE(started, ?), heartbeat = ?, "
-                            "pid = COALESCE(?, pid) WHERE id = ?", (status, now, now, pid, run_id))
-            elif status in ENDED:
-                con.execute("UPDATE runs SET status = ?, ended = ?, error = COALESCE(?, error) WHERE id = ?",
-                            (status, now, error, run_id))
-            else:
-                con.execute("UPDATE runs SET status = ?, pid = COALESCE(?, pid) WHERE id = ?",
-                            (status, pid, run_id))
+            con.execute(*statements.status_update(status, now=time.time(), error=clean_error(error), pid=pid,
+                                                  run_id=run_id))
 
     def finish(self, run_id: int, status: str, summary: dict) -> None:
         """End a run in one transaction: its summary and its final status appear together."""
-        if status not in ENDED:
-            raise input_error(f"a final status among {', '.join(ENDED)}", f"'{status}'", "use one of those")
+        statement = statements.finish_update(status, to_json(summary), now=time.time(), run_id=run_id)
         with self._write() as con:
-            con.execute("UPDATE runs SET summary = ?, status = ?, ended = ? WHERE id = ?",
-                        (to_json(summary), status, time.time(), run_id))
+            con.execute(*statement)
 
     def set_pid(self, run_id: int, pid: int) -> None:
         with self._write() as con:
-            con.execute("UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id))
+            con.execute(*statements.pid_update(pid, run_id))
 
     def set_summary(self, run_id: int, summary: dict) -> None:
         """Replace a run's summary (SQLite only: test stores)."""
