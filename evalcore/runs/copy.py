@@ -66,4 +66,4 @@ def _record(source: RunStore, run: Run) -> RunRecord:
     return RunRecord(name=run.name, kind=run.kind, status=LOST if active else run.status, config=run.config,
                      created=run.created or 0.0, started=run.started, ended=run.ended,
                      error=COPIED_ACTIVE if active else run.error, summary=run.summary, tags=run.tags,
-                     note=run.note, series=source.series(run.id), id=run.id)
+                     note=run.note, executor=run.executor, node=run.node, series=source.series(run.id), id=run.id)

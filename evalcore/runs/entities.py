@@ -85,6 +85,8 @@ class Run:
     summary: dict
     tags: tuple[str, ...] = ()
     note: str = ""
+    executor: str = "local"  # who starts its worker: local (a process on the launcher's machine) or ray
+    node: str = ""           # where it runs: the machine's name, or the Ray node's address and id
     problems: tuple[str, ...] = ()
 
     @property
@@ -115,6 +117,8 @@ class RunRecord:
     summary: dict = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     note: str = ""
+    executor: str = "local"
+    node: str = ""
     series: dict[str, Series] = field(default_factory=dict)
     artifacts: dict[str, str] = field(default_factory=dict)   # name -> where the file is (a backend's reference)
     id: int | None = None  # keep this id (a recovery); None: a new id (an import)

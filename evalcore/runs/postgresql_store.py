@@ -98,6 +98,11 @@ MIGRATIONS = (
     ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
     """,
+    # v3: where a run executes: its executor (local, ray) and the machine or Ray node working on it
+    """
+    ALTER TABLE runs ADD COLUMN executor TEXT NOT NULL DEFAULT 'local';
+    ALTER TABLE runs ADD COLUMN node TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -296,13 +301,13 @@ class PostgresRunStore:
 
     # ------------------------------------------------------------------ runs
 
-    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED) -> int:
+    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED, executor: str = "local") -> int:
         if kind not in KINDS:
             raise input_error(f"a run kind among {', '.join(KINDS)}", f"'{kind}'", "use one of those kinds")
         with self._transaction() as con:
-            row = con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES (%s, %s, %s, %s, %s) "
-                              "RETURNING id", (clean_name(name), kind, status, to_json(config), time.time())
-                              ).fetchone()
+            row = con.execute("INSERT INTO runs (name, kind, status, config, created, executor) "
+                              "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                              (clean_name(name), kind, status, to_json(config), time.time(), executor)).fetchone()
         assert row is not None
         return int(row[0])
 
@@ -317,9 +322,9 @@ class PostgresRunStore:
         with self._transaction() as con:
             con.execute(*statements.for_psycopg(statement))
 
-    def set_pid(self, run_id: int, pid: int) -> None:
+    def set_pid(self, run_id: int, pid: int, node: str | None = None) -> None:
         with self._transaction() as con:
-            con.execute(*statements.for_psycopg(statements.pid_update(pid, run_id)))
+            con.execute(*statements.for_psycopg(statements.pid_update(pid, node, run_id)))
 
     def mark_lost(self, run_ids: Iterable[int], error: str) -> list[int]:
         ids = [int(i) for i in run_ids]
@@ -492,11 +497,11 @@ class _Kept:
 
 def _insert_record(con: psycopg.Connection, r: RunRecord) -> int:
     row = con.execute(
-        "INSERT INTO runs (id, name, kind, status, config, created, started, ended, error, summary, tags, note) "
-        "VALUES (COALESCE(%s, nextval(pg_get_serial_sequence('runs', 'id'))), %s, %s, %s, %s, %s, %s, %s, %s, "
-        "%s, %s, %s) RETURNING id",
+        "INSERT INTO runs (id, name, kind, status, config, created, started, ended, error, summary, tags, note, "
+        "executor, node) VALUES (COALESCE(%s, nextval(pg_get_serial_sequence('runs', 'id'))), %s, %s, %s, %s, %s, "
+        "%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
         (r.id, clean_name(r.name), r.kind, r.status, to_json(r.config), r.created, r.started, r.ended, r.error,
-         to_json(r.summary), json.dumps(clean_tags(r.tags)), clean_note(r.note))).fetchone()
+         to_json(r.summary), json.dumps(clean_tags(r.tags)), clean_note(r.note), r.executor, r.node)).fetchone()
     assert row is not None
     run_id = int(row[0])
     with con.cursor() as cur, cur.copy("COPY points (run_id, key, step, epoch, value, wall) FROM STDIN") as copy:

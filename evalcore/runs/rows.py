@@ -56,7 +56,8 @@ def decode_run(row: dict) -> Run:
         config=fields.decoded("config", dict, {}), created=fields.moment("created"),
         started=fields.moment("started"), ended=fields.moment("ended"), heartbeat=fields.moment("heartbeat"),
         pid=pid, error=fields.text("error", None), stop_requested=fields.flag("stop_requested"),
-        summary=upgrade_summary(fields.decoded("summary", dict, {})), tags=tags, note=fields.text("note", ""))
+        summary=upgrade_summary(fields.decoded("summary", dict, {})), tags=tags, note=fields.text("note", ""),
+        executor=fields.text("executor", "local") or "local", node=fields.text("node", "") or "")
     return Run(**run, problems=tuple(fields.problems))
 
 

@@ -86,6 +86,11 @@ MIGRATIONS = (
     ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
     """,
+    # v3: where a run executes: its executor (local, ray) and the machine or Ray node working on it
+    """
+    ALTER TABLE runs ADD COLUMN executor TEXT NOT NULL DEFAULT 'local';
+    ALTER TABLE runs ADD COLUMN node TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -213,12 +218,13 @@ class SqliteRunStore:
 
     # ------------------------------------------------------------------ runs
 
-    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED) -> int:
+    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED, executor: str = "local") -> int:
         if kind not in KINDS:
             raise input_error(f"a run kind among {', '.join(KINDS)}", f"'{kind}'", "use one of those kinds")
         with self._write() as con:
-            cur = con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES (?, ?, ?, ?, ?)",
-                              (clean_name(name), kind, status, to_json(config), time.time()))
+            cur = con.execute("INSERT INTO runs (name, kind, status, config, created, executor) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              (clean_name(name), kind, status, to_json(config), time.time(), executor))
             return int(cur.lastrowid or 0)
 
     def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
@@ -232,9 +238,9 @@ class SqliteRunStore:
         with self._write() as con:
             con.execute(*statement)
 
-    def set_pid(self, run_id: int, pid: int) -> None:
+    def set_pid(self, run_id: int, pid: int, node: str | None = None) -> None:
         with self._write() as con:
-            con.execute(*statements.pid_update(pid, run_id))
+            con.execute(*statements.pid_update(pid, node, run_id))
 
     def set_summary(self, run_id: int, summary: dict) -> None:
         """Replace a run's summary (SQLite only: test stores)."""
@@ -437,9 +443,9 @@ class _Kept:
 def _insert_record(con: sqlite3.Connection, r: RunRecord) -> int:
     cur = con.execute(
         "INSERT INTO runs (id, name, kind, status, config, created, started, ended, error, summary, "
-        "tags, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "tags, note, executor, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (r.id, clean_name(r.name), r.kind, r.status, to_json(r.config), r.created, r.started,
-         r.ended, r.error, to_json(r.summary), json.dumps(clean_tags(r.tags)), r.note))
+         r.ended, r.error, to_json(r.summary), json.dumps(clean_tags(r.tags)), r.note, r.executor, r.node))
     run_id = int(cur.lastrowid or 0)
     for key, s in r.series.items():
         values = [None if v != v else v for v in s.values.tolist()]  # NaN is stored as NULL

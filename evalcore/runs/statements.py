@@ -35,8 +35,9 @@ def finish_update(status: str, summary_json: str, *, now: float, run_id: int) ->
     return "UPDATE runs SET summary = ?, status = ?, ended = ? WHERE id = ?", (summary_json, status, now, run_id)
 
 
-def pid_update(pid: int, run_id: int) -> Statement:
-    return "UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id)
+def pid_update(pid: int, node: str | None, run_id: int) -> Statement:
+    """The process working on a run, and the machine or Ray node it runs on (kept when ``node`` is None)."""
+    return "UPDATE runs SET pid = ?, node = COALESCE(?, node) WHERE id = ?", (pid, node, run_id)
 
 
 def for_psycopg(statement: Statement) -> Statement:

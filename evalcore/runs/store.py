@@ -36,16 +36,17 @@ class RunStore(Protocol):
         ...
 
     # -- runs: create, set status, finish, read
-    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED) -> int:
-        """A new run (name cleaned, settings as JSON without NaN); returns its id. Unknown kind: InputError."""
+    def create_run(self, name: str, kind: str, config: dict, status: str = QUEUED, executor: str = "local") -> int:
+        """A new run (name cleaned, settings as JSON without NaN) for ``executor`` (``local``, ``ray``); returns
+        its id. Unknown kind: InputError."""
         ...
 
     def set_status(self, run_id: int, status: str, *, error: str | None = None, pid: int | None = None) -> None:
         """``running`` sets the start time, heartbeat and pid; an ended status sets the end time and the error."""
         ...
 
-    def set_pid(self, run_id: int, pid: int) -> None:
-        """The process that works on the run (recorded by the launcher)."""
+    def set_pid(self, run_id: int, pid: int, node: str | None = None) -> None:
+        """The process that works on the run, and the machine or Ray node it is on (kept when None)."""
         ...
 
     def finish(self, run_id: int, status: str, summary: dict) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from evalcore.runs import RunStore, SqliteRunStore, home, open_store
 from evalcore.training.config import TrainConfig
 from evalcore.training.datasets import DATASETS, unavailable_strategies
+from evalcore.training.supervisor import this_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,7 +96,7 @@ def start_queue(store: RunStore, run_ids: list[int], log_name: str) -> int:
     gets the pid, so that if the worker dies, its runs show as lost."""
     pid = _spawn(store, ["evalcore.training.worker", "--queue", *map(str, run_ids)], work_folder(store) / log_name)
     for run_id in run_ids:
-        store.set_pid(run_id, pid)
+        store.set_pid(run_id, pid, this_machine())
     return pid
 
 
@@ -105,7 +106,7 @@ def start(config: TrainConfig, store: RunStore | None = None, name: str | None =
     store = store or open_store()
     run_id = store.create_run(name or run_name(config), "train", config.to_dict())
     pid = _spawn(store, ["evalcore.training.worker", str(run_id)], run_workspace(store, run_id) / "worker.log")
-    store.set_pid(run_id, pid)
+    store.set_pid(run_id, pid, this_machine())
     return run_id
 
 

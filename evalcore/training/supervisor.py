@@ -2,9 +2,12 @@
 is marked ``lost``. The store never decides this itself (reading it never writes); the pages and the CLI call
 :func:`reconcile` before they show runs.
 
-A running run is lost when its process is gone (or a zombie: killed, not yet reaped), or when it has not sent a
-heartbeat for :data:`HEARTBEAT_STALE_S`; a queued run when the process recorded for it is gone, or when no
-process was ever recorded within :data:`QUEUED_GRACE_S`.
+A run started by a local worker process on this machine is judged by its process: a running run is lost when its
+process is gone (or a zombie: killed, not yet reaped), or when it has not sent a heartbeat for
+:data:`HEARTBEAT_STALE_S`; a queued run when the process recorded for it is gone, or when no process was ever
+recorded within :data:`QUEUED_GRACE_S`. A run elsewhere (another machine sharing a PostgreSQL store, or a Ray node)
+has no process here to look at: it is lost when running without a heartbeat for :data:`HEARTBEAT_STALE_S`; a
+queued one waits (a Ray cluster may hold it until it has room; the Ray executor reports the runs of a dead node).
 
 Example:
     >>> import os
@@ -15,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import os
+import socket
 import time
 
 from evalcore.runs.entities import Run
@@ -42,10 +46,22 @@ def process_alive(pid: int | None) -> bool:
         return True  # no /proc: trust kill(0)
 
 
+def this_machine() -> str:
+    """The name of this machine, as a local worker records it in :attr:`Run.node`."""
+    return socket.gethostname()
+
+
+def here(run: Run) -> bool:
+    """The run's worker is a local process of this machine (or of an older store that did not say where)."""
+    return run.executor == "local" and run.node in ("", this_machine())
+
+
 def gone(run: Run, now: float) -> bool:
     """The run is active in the store but nothing works on it any more."""
+    stale = run.heartbeat is not None and now - run.heartbeat > HEARTBEAT_STALE_S
+    if not here(run):
+        return run.status == RUNNING and stale
     if run.status == RUNNING:
-        stale = run.heartbeat is not None and now - run.heartbeat > HEARTBEAT_STALE_S
         return stale or not process_alive(run.pid)
     if run.pid is not None:  # queued: the launcher records the pid right after starting the worker
         return not process_alive(run.pid)

@@ -59,9 +59,10 @@ def test_a_new_database_gets_the_schema_and_an_old_one_is_migrated(database):
         con.execute("INSERT INTO runs (name, kind, status, config, created) VALUES ('old', 'train', 'finished', "
                     "'{}', 1.7e9)")
     store = open_store(SERVER.address(database))
-    assert isinstance(store, PostgresRunStore) and store.schema_version() == SCHEMA_VERSION == 2
+    assert isinstance(store, PostgresRunStore) and store.schema_version() == SCHEMA_VERSION == 3
     old = store.runs()[0]
     assert (old.name, old.tags, old.note, old.problems) == ("old", (), "", ())
+    assert (old.executor, old.node) == ("local", "")
     store.edit(old.id, tags=["kept"])
     assert open_store(store.uri).run(old.id).tags == ("kept",)  # opening again migrates nothing
 

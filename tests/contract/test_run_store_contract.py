@@ -108,6 +108,18 @@ def test_set_pid_keeps_the_status(store):
     assert (store.run(run_id).status, store.run(run_id).pid) == (RUNNING, 999)
 
 
+def test_a_run_says_which_executor_starts_it_and_the_node_it_runs_on(store):
+    local, remote = store.create_run("l", "train", {}), store.create_run("r", "train", {}, executor="ray")
+    assert (store.run(local).executor, store.run(local).node) == ("local", "")
+    assert (store.run(remote).executor, store.run(remote).status) == ("ray", QUEUED)
+    store.set_pid(remote, 77, "10.0.0.5 3f2a")
+    store.set_status(remote, RUNNING, pid=78)  # the worker's own pid: the node stays
+    run = store.run(remote)
+    assert (run.pid, run.node, run.executor) == (78, "10.0.0.5 3f2a", "ray")
+    store.set_pid(remote, 79)
+    assert store.run(remote).node == "10.0.0.5 3f2a"
+
+
 def test_finish_sets_summary_and_status_together(store):
     run_id = store.create_run("r", "train", {})
     store.set_status(run_id, RUNNING)

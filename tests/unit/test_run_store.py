@@ -126,6 +126,30 @@ def test_a_queued_run_without_a_worker_is_lost_after_the_grace_period(tmp_path, 
     assert store.run(run_id).status == LOST
 
 
+def test_a_run_on_another_machine_or_ray_node_is_judged_by_its_heartbeat_not_by_a_pid_here(tmp_path, monkeypatch):
+    from evalcore.training import supervisor
+    store = SqliteRunStore(tmp_path)
+    elsewhere = store.create_run("other machine", "train", {})
+    store.set_pid(elsewhere, 999_999_999, "another-machine")  # no such pid here: it says nothing about that machine
+    store.set_status(elsewhere, RUNNING)
+    in_ray = store.create_run("waiting in Ray", "train", {}, executor="ray")
+    monkeypatch.setattr(supervisor, "QUEUED_GRACE_S", -1.0)
+    assert reconcile(store) == []  # a live heartbeat; a Ray run may wait for room as long as the cluster needs
+    assert [store.run(i).status for i in (elsewhere, in_ray)] == [RUNNING, QUEUED]
+    monkeypatch.setattr(supervisor, "HEARTBEAT_STALE_S", -1.0)
+    assert reconcile(store) == [elsewhere]
+    assert store.run(in_ray).status == QUEUED
+
+
+def test_a_local_worker_of_this_machine_is_still_judged_by_its_process(tmp_path):
+    from evalcore.training.supervisor import this_machine
+    store = SqliteRunStore(tmp_path)
+    run_id = store.create_run("here", "train", {})
+    store.set_pid(run_id, 999_999_999, this_machine())
+    store.set_status(run_id, RUNNING)
+    assert reconcile(store) == [run_id]
+
+
 WRITER = """
 import sys, time
 from evalcore.runs import Point, SqliteRunStore
