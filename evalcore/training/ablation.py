@@ -1,9 +1,10 @@
 """Ablation study: the baseline and each strategy switched on alone (and optionally all together), over several
-seeds, queued in one worker process; then each strategy's effect on test accuracy and loss against the baseline,
+seeds, queued in one local worker process (or run in parallel on a Ray cluster); then each strategy's effect on test accuracy and loss against the baseline,
 paired by seed, with an interval across seeds. No Keras here.
 
 Example:
     >>> from evalcore.training.config import TrainConfig
+from evalcore.training.executor import Request
     >>> names = [v for v, _ in variants(TrainConfig(dataset="wine"))]
     >>> names[0], names[-1], "dropout" in names, "augmentation" in names  # augmentation is for images only
     ('baseline', 'all on', True, False)
@@ -25,6 +26,7 @@ from evalcore.runs.rows import group as settings_group
 from evalcore.runs.rows import number
 from evalcore.training import launch, strategies
 from evalcore.training.config import TrainConfig
+from evalcore.training.executor import Request
 from evalcore.training.datasets import unavailable_strategies
 
 KEY = "ablation"  # the extra key in a run's config: {"group", "variant", "seed"}
@@ -44,8 +46,10 @@ def variants(base: TrainConfig, include_all: bool = True) -> list[tuple[str, Tra
     return out
 
 
-def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool = True) -> str:
-    """Queue every variant x seed as a run of one group and start one worker for the queue; returns the group."""
+def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool = True,
+          request: Request | None = None) -> str:
+    """Queue every variant x seed as a run of one group and start them (locally: one worker for the queue; on
+    Ray: a task each, in parallel); returns the group."""
     if not 1 <= seeds <= 10:
         raise input_error("1 to 10 seeds", f"{seeds}", "choose fewer seeds")
     plan = [(name, replace(config, seed=base.seed + s), s) for s in range(seeds)
@@ -53,10 +57,10 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
     for _, config, _ in plan:
         launch.check(config)
     group = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:4]
-    ids = [store.create_run(f"ablation {group} · {name} · seed {config.seed}", "train",
-                            {**config.to_dict(), KEY: {"group": group, "variant": name, "seed": config.seed}})
+    ids = [launch.queue(store, config, f"ablation {group} · {name} · seed {config.seed}",
+                        {KEY: {"group": group, "variant": name, "seed": config.seed}})
            for name, config, _ in plan]
-    launch.start_queue(store, ids, f"ablation-{group}.log")  # queued runs carry the queue worker's pid
+    launch.dispatch(store, ids, request, log_name=f"ablation-{group}.log")  # locally: one queue worker
     return group
 
 

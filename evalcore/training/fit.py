@@ -6,6 +6,8 @@ Used by the worker process and by ``python -m evalcore train`` (which shows Kera
 from __future__ import annotations
 
 import os
+import shutil
+import tarfile
 import threading
 import time
 from dataclasses import dataclass
@@ -62,7 +64,7 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         config.validate()
         keras.utils.set_random_seed(config.seed)
         data = datasets.load(config.dataset, validation_fraction=config.validation_fraction,
-                             train_size=config.train_size, csv_path=config.csv_path,
+                             train_size=config.train_size, csv_path=_training_csv(store, run_id, config, folder),
                              label_column=config.label_column)
         model = build_model(config, data.input_shape, len(data.classes), data.kind, data.x_train)
         model.compile(optimizer=optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -79,6 +81,8 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
             store.set_status(run_id, FAILED, error=error)
             return Outcome(FAILED, error, {})
         summary, files = _evaluate_test_set(model, data, folder)
+        if config.tensorboard:
+            files["tensorboard"] = _packed(folder / "tensorboard", folder / "tensorboard.tar.gz")
         summary["fit_seconds"] = round(fit_seconds, 3)
         summary["epochs_done"] = logger.epoch + 1
         status = STOPPED if logger.stopped else FINISHED
@@ -93,6 +97,27 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         return Outcome(FAILED, error, {})
     finally:
         done.set()
+
+
+def _training_csv(store: RunStore, run_id: int, config: TrainConfig, folder: Path) -> str | None:
+    """The run's training CSV: the copy stored with the run (so a worker on any machine has it), else the path
+    in its settings (runs queued by an older version)."""
+    if config.dataset != "csv" or launch.TRAINING_CSV not in store.artifacts(run_id):
+        return config.csv_path
+    path = folder / "data" / "training.csv"  # not the stored file itself (a SQLite store keeps it in this folder)
+    path.parent.mkdir(exist_ok=True)
+    with store.open_artifact(run_id, launch.TRAINING_CSV) as stored, open(path, "wb") as local:
+        shutil.copyfileobj(stored, local)
+    return str(path)
+
+
+def _packed(folder: Path, archive: Path) -> Path:
+    """``folder`` as a .tar.gz (TensorBoard's event files, stored with the run: ``tar xzf`` then
+    ``tensorboard --logdir``)."""
+    with tarfile.open(archive, "w:gz") as tar:
+        if folder.exists():
+            tar.add(folder, arcname="tensorboard")
+    return archive
 
 
 def _evaluate_test_set(model: keras.Model, data: datasets.Dataset, folder: Path) -> tuple[dict, dict[str, Path]]:

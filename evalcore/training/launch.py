@@ -1,6 +1,10 @@
-"""The local executor: every process evalcore starts (a run's worker, an ablation study's queue worker, the
-augmentation preview), and the local folder they work in. No Keras import here: this runs in the Streamlit
-server.
+"""Starting runs: the checks before a run is queued, the executor that runs it (:mod:`evalcore.training.executor`:
+local worker processes, or tasks on a Ray cluster), and the local executor itself: every process evalcore starts
+(a run's worker, an ablation study's queue worker, the augmentation preview) and the local folder they work in.
+No Keras import here: this runs in the Streamlit server.
+
+A run's uploaded training CSV is stored with it (artifact ``training_csv``), so a worker on any machine reads the
+same file from the store.
 
 A worker process is started in its own session (closing the browser tab or restarting the server never stops
 it), with its output in a log file; it opens the same store from ``EVALCORE_STORE`` (the store's address). Its
@@ -23,12 +27,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from evalcore.runs import RunStore, SqliteRunStore, home, open_store
+from evalcore.runs import QUEUED, STOPPED, RunStore, SqliteRunStore, home, open_store
+from evalcore.training import executor
 from evalcore.training.config import TrainConfig
 from evalcore.training.datasets import DATASETS, unavailable_strategies
+from evalcore.training.executor import Request
 from evalcore.training.supervisor import this_machine
 
 ROOT = Path(__file__).resolve().parents[2]
+TRAINING_CSV = "training_csv"  # the artifact holding a run's uploaded training data
 
 
 def run_name(config: TrainConfig) -> str:
@@ -100,14 +107,55 @@ def start_queue(store: RunStore, run_ids: list[int], log_name: str) -> int:
     return pid
 
 
-def start(config: TrainConfig, store: RunStore | None = None, name: str | None = None) -> int:
-    """Check the settings, record a queued run and start its worker; returns the run id."""
+def queue(store: RunStore, config: TrainConfig, name: str, extra: dict | None = None) -> int:
+    """Record a queued run for the chosen executor, with its uploaded CSV stored beside it; returns its id."""
+    run_id = store.create_run(name, "train", {**config.to_dict(), **(extra or {})}, executor=executor.kind())
+    if config.dataset == "csv" and config.csv_path:
+        with open(config.csv_path, "rb") as data:
+            store.put_artifact(run_id, TRAINING_CSV, data, "training.csv")
+    return run_id
+
+
+def dispatch(store: RunStore, run_ids: list[int], request: Request | None = None, log_name: str | None = None) -> None:
+    """Start queued runs on the chosen executor: locally one worker per run, or one for the whole queue when
+    ``log_name`` names its log (an ablation study); on Ray a task per run, in parallel as far as the cluster
+    has room."""
+    if executor.kind() == executor.RAY:
+        from evalcore.training import ray_executor
+        ray_executor.submit(store, run_ids, (request or Request()).validate())
+    elif log_name is not None:
+        start_queue(store, run_ids, log_name)
+    else:
+        for run_id in run_ids:
+            pid = _spawn(store, ["evalcore.training.worker", str(run_id)],
+                         run_workspace(store, run_id) / "worker.log")
+            store.set_pid(run_id, pid, this_machine())
+
+
+def start(config: TrainConfig, store: RunStore | None = None, name: str | None = None,
+          request: Request | None = None) -> int:
+    """Check the settings, record a queued run and start it on the chosen executor; returns the run id."""
     check(config)
     store = store or open_store()
-    run_id = store.create_run(name or run_name(config), "train", config.to_dict())
-    pid = _spawn(store, ["evalcore.training.worker", str(run_id)], run_workspace(store, run_id) / "worker.log")
-    store.set_pid(run_id, pid, this_machine())
+    run_id = queue(store, config, name or run_name(config))
+    dispatch(store, [run_id], request)
     return run_id
+
+
+def retry(store: RunStore, run_id: int, request: Request | None = None) -> int:
+    """Start a lost (or failed, stopped) training run again as a new run: same settings, its stored CSV; returns
+    the new run's id. The old run and its points stay as they are."""
+    run = store.run(run_id)
+    if run.kind != "train" or run.active:
+        from evalcore.errors import input_error
+        raise input_error("a training run that has ended", f"run {run_id} is {run.kind}, {run.status}",
+                          "choose a lost, failed or stopped training run")
+    new_id = store.create_run(f"{run.name} (retry of #{run_id})", "train", run.config, executor=executor.kind())
+    if TRAINING_CSV in store.artifacts(run_id):
+        with store.open_artifact(run_id, TRAINING_CSV) as data:
+            store.put_artifact(new_id, TRAINING_CSV, data, "training.csv")
+    dispatch(store, [new_id], request)
+    return new_id
 
 
 class ProcessFailed(Exception):
@@ -129,5 +177,9 @@ def preview(config_json: str, out: Path, store: RunStore, timeout: float = 120) 
 
 
 def stop(run_id: int, store: RunStore | None = None) -> None:
-    """Ask a run to stop: the worker sees the flag after its current batch."""
-    (store or open_store()).request_stop(run_id)
+    """Ask a run to stop, on any machine: the worker sees the flag in the store after its current batch; a run
+    still queued is stopped before it starts."""
+    store = store or open_store()
+    store.request_stop(run_id)
+    if store.run(run_id).status == QUEUED:
+        store.set_status(run_id, STOPPED, error="Stopped before it started.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tarfile
+
 import numpy as np
 import pytest
 
@@ -126,6 +128,8 @@ def test_tensorboard_event_files(tmp_path):
     store, run_id, outcome = _run(tmp_path, config)
     assert outcome.status == FINISHED
     assert list((launch.run_workspace(store, run_id) / "tensorboard").rglob("events.out.tfevents.*"))
+    with tarfile.open(fileobj=store.open_artifact(run_id, "tensorboard"), mode="r:gz") as stored:  # in the store too
+        assert any("events.out.tfevents." in name for name in stored.getnames())
 
 
 def test_same_seed_same_run(tmp_path):

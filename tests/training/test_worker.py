@@ -61,9 +61,25 @@ def test_a_crash_in_the_worker_shows_failed_with_the_reason(tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("a,b,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(40)))
     run_id = launch.start(TrainConfig(dataset="csv", csv_path=str(data), epochs=1), store)
-    data.unlink()  # gone before the worker (still importing Keras) reads it
+    (tmp_path / "runs" / str(run_id) / "training.csv").unlink()  # its stored copy, gone before the worker reads it
     run = wait_for(lambda: (r := store.run(run_id)).status in (FAILED, FINISHED) and r, 90, "the end of the run")
-    assert run.status == FAILED and "data.csv" in run.error
+    assert run.status == FAILED and "training_csv" in run.error
+
+
+def test_a_run_trains_from_the_copy_of_its_csv_in_the_store_even_when_the_upload_is_gone(tmp_path):
+    store = SqliteRunStore(tmp_path / "store")
+    data = tmp_path / "upload.csv"
+    data.write_text("a,b,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(40)))
+    run_id = launch.start(TrainConfig(dataset="csv", csv_path=str(data), epochs=1), store)
+    data.unlink()  # a worker on another machine never had this path
+    run = wait_for(lambda: (r := store.run(run_id)).status in (FAILED, FINISHED) and r, 90, "the end of the run")
+    assert run.status == FINISHED, run.error
+    assert run.summary["train_rows"] + run.summary["test_rows"] < 40
+    again = launch.retry(store, run_id)  # a retry takes the stored copy along
+    assert store.open_artifact(again, launch.TRAINING_CSV).read() == store.open_artifact(run_id,
+                                                                                        launch.TRAINING_CSV).read()
+    assert wait_for(lambda: (r := store.run(again)).status in (FAILED, FINISHED) and r, 90,
+                    "the retry").status == FINISHED
 
 
 def test_two_runs_at_once_both_finish_with_their_own_points(tmp_path):
