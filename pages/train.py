@@ -18,8 +18,9 @@ with settings, section("reading the settings"):
     config = panels.settings_panel()
     panels.setting_warnings(config)
     panels.augmentation_preview(config)
-    panels.start_button(config)
-    panels.ablation_button(config)
+    request = panels.execution_panel()
+    panels.start_button(config, request)
+    panels.ablation_button(config, request)
 run = None
 with view, section("reading the runs"):
     run = panels.run_picker()

@@ -9,12 +9,12 @@ from evalcore import charts
 from evalcore.metrics.paired import disagreement
 from evalcore.paired_files import classes_of, compare_files
 from evalcore.predictions import Predictions
-from evalcore.runs import RUNNING, Run
+from evalcore.runs import LOST, RUNNING, Run
 from evalcore.runs.compare import config_diff, runs_table, settings_and_results
 from evalcore.training.strategies import names as strategy_names
 from evalcore.runs import exchange
 from evalcore.runs.curves import run_curves
-from evalcore.training import ablation
+from evalcore.training import ablation, launch
 from evalcore.training.advice import config_warnings
 from evalcore.training.config import TrainConfig
 from evalcore.errors import InputError
@@ -109,6 +109,12 @@ def edit_run(run: Run) -> None:
                        help="Stop the run first." if run.active else None):
             st.session_state[CONFIRM_KEY] = run.id
             st.rerun()
+        if run.kind == "train" and run.status == LOST:
+            st.caption(plain(f"Run #{run.id} was lost: {run.error or 'its worker ended without reporting'}"))
+            if st.button("Retry as a new run", key=f"edit_retry_{run.id}",
+                         help="Same settings (and uploaded data); this run and its points stay as they are."):
+                new_id = launch.retry(run_store(), run.id)
+                st.toast(f"Run #{new_id} started: a retry of run #{run.id}.")
 
 
 def parallel_coordinates(runs: list[Run], table: pd.DataFrame) -> None:

@@ -17,7 +17,8 @@ from evalcore import charts
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
 from evalcore.runs.curves import run_curves
 from evalcore.runs.diagnosis import store_error
-from evalcore.training import ablation, launch
+from evalcore.training import ablation, executor, launch
+from evalcore.training.executor import Request
 from evalcore.training import strategies
 from evalcore.training.config import OPTIMIZERS, TrainConfig
 from evalcore.training.strategies import StrategySettings
@@ -203,24 +204,44 @@ def setting_warnings(config: TrainConfig) -> None:
                       on_click=lambda key=fix.key: st.session_state.update({key: False}))
 
 
-def start_button(config: TrainConfig) -> None:
-    """Train: check the settings (a clear message, nothing started, if they are wrong), then start a worker."""
+def execution_panel() -> Request | None:
+    """Where runs execute (``EVALCORE_EXECUTOR``); on a Ray cluster, what each run asks of it. None: locally."""
+    if executor.kind() == executor.LOCAL:
+        st.caption("Runs execute as worker processes on this machine (EVALCORE_EXECUTOR=local).")
+        return None
+    with st.expander("Ray cluster: resources per run", expanded=False):
+        st.caption(plain(f"Runs execute as tasks on the Ray cluster at {executor.address()}, on whichever node "
+                         "has the resources each run asks for; an ablation's runs execute in parallel."))
+        c1, c2, c3 = st.columns(3)
+        cpus = c1.number_input("CPUs per run", 0.5, 64.0, 1.0, 0.5, key="ray_cpus")
+        gpus = c2.number_input("GPUs per run", 0.0, 8.0, 0.0, 1.0, key="ray_gpus",
+                               help="A run that asks for a GPU waits for a node that has one free.")
+        retries = c3.number_input("Retries if lost", 0, 5, 0, key="ray_retries",
+                                  help="A run lost with its node (or its worker process) starts again as a new "
+                                       "run, up to this many times; the lost run keeps its points.")
+    return Request(cpus=float(cpus), gpus=float(gpus), retries=int(retries)).validate()
+
+
+def start_button(config: TrainConfig, request: Request | None = None) -> None:
+    """Train: check the settings (a clear message, nothing started, if they are wrong), then start the run."""
     if st.button("Train", type="primary", key="train_start", use_container_width=True):
-        run_id = launch.start(config, run_store())
+        run_id = launch.start(config, run_store(), request=request)
         st.session_state[RUN_KEY] = run_id
         st.session_state[PICK_KEY] = run_id  # show the new run (the picker is drawn after this button)
         st.toast(f"Run #{run_id} started.")
 
 
-def ablation_button(config: TrainConfig) -> None:
+def ablation_button(config: TrainConfig, request: Request | None = None) -> None:
     """Queue the baseline and each strategy alone (and all on) over several seeds; results on the Runs page."""
     with st.expander("Ablation study: which strategy helps on this data?"):
         c1, c2 = st.columns(2)
         seeds = c1.number_input("Seeds", 1, 10, 3, key="abl_seeds")
         include_all = c2.checkbox("Also all strategies on", True, key="abl_all")
         n = len(ablation.variants(config, include_all)) * int(seeds)
-        st.caption(f"{n} runs of {config.epochs} epochs each, one after another in one worker process, with "
-                   "the settings above as the base. Each strategy uses its settings above, even if switched off.")
+        how = ("one after another in one worker process" if request is None else
+               "in parallel, as far as the Ray cluster has room")
+        st.caption(f"{n} runs of {config.epochs} epochs each, {how}, with the settings above as the base. Each "
+                   "strategy uses its settings above, even if switched off.")
         for variant, variant_config in ablation.variants(config, include_all):
             for warning in config_warnings(variant_config):
                 st.warning(plain(f"{variant}: {warning.message}"), icon=":material/warning:")
@@ -228,7 +249,7 @@ def ablation_button(config: TrainConfig) -> None:
             st.caption("With one seed there is no interval: the effect of a strategy cannot be told from seed "
                        "noise. Use 3 seeds or more.")
         if st.button("Run the ablation study", key="abl_start", use_container_width=True):
-            group = ablation.start(config, run_store(), int(seeds), include_all)
+            group = ablation.start(config, run_store(), int(seeds), include_all, request)
             st.session_state["ablation_group"] = group
             st.success(f"Queued ablation {plain(group)}: follow it on the Runs page.", icon=":material/check_circle:")
 
@@ -289,8 +310,9 @@ def _curves(run: Run, series) -> None:
     elapsed = f" · {run.duration:.0f} s" if run.duration is not None else ""
     total = curves.planned_epochs or (config.epochs if config else curves.epochs_done)
     strategies = ", ".join(config.strategies()) if config else "settings unreadable"
+    where = f" · {plain(run.where)}" if run.where else ""
     head.markdown(f"**{STATUS_ICONS.get(run.status, '')} {plain(run.status.capitalize())}** · epoch "
-                  f"{curves.epochs_done}/{total}{elapsed} · {plain(strategies or 'baseline')}")
+                  f"{curves.epochs_done}/{total}{elapsed} · {plain(strategies or 'baseline')}{where}")
     if run.active:
         if run.stop_requested:
             stop.button("Stopping…", disabled=True, key=f"stop_{run.id}")

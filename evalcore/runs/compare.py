@@ -73,7 +73,7 @@ def _strategy_text(config: dict) -> dict[str, str]:
 
 
 def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
-    """One row per run: name, status, dataset, strategies, best and last validation metrics, epochs, duration,
+    """One row per run: name, status, where it executes (machine or Ray node), dataset, strategies, best and last validation metrics, epochs, duration,
     and the problems of a run whose stored fields could not all be read (so it can be fixed or deleted)."""
     runs = store.runs() if runs is None else runs
     summaries = store.series_summaries(keys.TABLE_KEYS)
@@ -83,7 +83,7 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
         vl = summaries.get((r.id, keys.epoch_key("loss", True)), NO_SUMMARY)
         trained = summaries.get((r.id, keys.epoch_key("loss")), NO_SUMMARY)
         test = r.summary.get("accuracy")  # the test set's (training runs) or the file's (saved evaluations)
-        row = {"id": r.id, "name": r.name, "status": r.status, "kind": r.kind,
+        row = {"id": r.id, "name": r.name, "status": r.status, "where": r.where, "kind": r.kind,
                "dataset": str(r.config.get("dataset", r.config.get("file", ""))),
                **_strategy_text(r.config),
                "best val acc": va.high, "last val acc": va.last, "best val loss": vl.low, "last val loss": vl.last,
@@ -92,7 +92,7 @@ def runs_table(store: RunStore, runs: list[Run] | None = None) -> pd.DataFrame:
                "created": pd.Timestamp(r.created, unit="s") if r.created is not None else pd.NaT,
                "tags": ", ".join(r.tags), "note": r.note, "problems": "; ".join((*r.problems, *_settings_problem(r)))}
         rows.append(row)
-    columns = ["id", "name", "problems", "status", "kind", "dataset", *strategies.names(), "best val acc", "last val acc",
+    columns = ["id", "name", "problems", "status", "where", "kind", "dataset", *strategies.names(), "best val acc", "last val acc",
                "best val loss", "last val loss", "test acc", "epochs", "seconds", "created", "tags", "note"]
     return pd.DataFrame(rows, columns=columns)
 

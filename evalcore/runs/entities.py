@@ -94,6 +94,24 @@ class Run:
         return self.status in ACTIVE
 
     @property
+    def where(self) -> str:
+        """Where it executes, for people: the machine's name, a Ray node's address and short id, or that it waits
+        in the Ray queue.
+
+        >>> Run(1, "r", "train", "queued", {}, None, None, None, None, None, None, False, {}, executor="ray").where
+        'queued in Ray'
+        >>> Run(1, "r", "train", "running", {}, None, None, None, None, 7, None, False, {}, executor="ray",
+        ...     node="10.0.0.5 1f61f1aa24e5b6").where
+        'Ray 10.0.0.5 · 1f61f1aa'
+        """
+        if self.executor == "ray":
+            if not self.node:
+                return "queued in Ray" if self.status == "queued" else "Ray"
+            address, _, node_id = self.node.partition(" ")
+            return f"Ray {address} · {node_id[:8]}" if node_id else f"Ray {address}"
+        return self.node
+
+    @property
     def duration(self) -> float | None:
         """Seconds from start to end (or to the last heartbeat while running)."""
         if self.started is None:

@@ -13,6 +13,7 @@ import pytest
 
 from evalcore.runs import Point, SqliteRunStore
 from evalcore.runs.maintenance import check_file
+from evalcore.runs.sqlite_store import SCHEMA_VERSION
 from tests import stores
 from tests.waiting import wait_for
 
@@ -35,7 +36,7 @@ def test_the_cli_explains_a_damaged_store(tmp_path, damage):
     check = cli(tmp_path, "store", "check")
     assert check.returncode in (1, 2) and "Traceback" not in check.stderr + check.stdout, check.stderr
     if damage == "newer schema":
-        assert "schema version 3" in check.stdout
+        assert f"schema version {SCHEMA_VERSION + 1}" in check.stdout
     else:
         assert "damaged" in check.stdout, check.stdout
     assert cli(tmp_path, "evaluate", str(SAMPLE)).returncode == 0  # evaluating needs no store
