@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test check bench bench-train bench-runs bench-limits clean
+.PHONY: run test test-ray check bench bench-train bench-runs bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ check: $(VENV)/.dev
 
 test: check
 	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m pytest -n 2 --dist loadfile
+	$(MAKE) test-ray
+
+# The Ray tests: a real two-node Ray cluster and a real PostgreSQL server, in a network namespace that has only
+# loopback (Ray binds to the machine's address otherwise). Needs root, as CI has: unshare -n, ip link set lo up.
+test-ray: $(VENV)/.dev
+	unshare -n sh -c 'ip link set lo up && EVALCORE_RAY_TESTS=1 KERAS_HOME=$(CURDIR)/.evalcore/keras \
+		$(BIN)/python -m pytest -p no:cacheprovider tests/ray'
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.evaluate_speed

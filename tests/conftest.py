@@ -1,10 +1,18 @@
-"""Shared fixtures: an isolated EVALCORE_HOME and KERAS_HOME, and prediction files."""
+"""Shared fixtures: an isolated EVALCORE_HOME and KERAS_HOME, and prediction files.
+
+``tests/ray`` is collected only in a run that asks for it (``make test-ray``, which ``make test`` runs after this
+suite): it needs a network namespace with only loopback, see ``tests/ray/conftest.py``.
+"""
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pandas as pd
 import pytest
+
+collect_ignore = [] if os.environ.get("EVALCORE_RAY_TESTS") == "1" else ["ray"]
 
 
 @pytest.fixture(autouse=True)
