@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-ray check bench bench-train bench-runs bench-limits clean
+.PHONY: run test test-ray check bench bench-ablation bench-train bench-runs bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench: $(VENV)/.dev
 
 bench-train: $(VENV)/.dev
 	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m bench.train_speed
+
+bench-ablation: $(VENV)/.dev
+	$(BIN)/python -m bench.ablation_speed
 
 bench-runs: $(VENV)/.dev
 	$(BIN)/python -m bench.runs_speed

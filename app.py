@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.login import require_login
+
 st.set_page_config(page_title="evalcore", page_icon=":material/analytics:", layout="wide")
+require_login()  # only when .streamlit/secrets.toml names an identity provider ([auth])
 
 navigation = st.navigation([
     st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", default=True),

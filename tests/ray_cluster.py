@@ -96,7 +96,7 @@ class RayCluster:
                     os.kill(pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 3  # a test cluster: what has not ended by then is killed
         while time.monotonic() < deadline and (self.pids("second") or self.pids("head")):
             time.sleep(0.2)
         self.kill_node("second")
