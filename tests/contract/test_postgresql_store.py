@@ -5,10 +5,12 @@ process reads, a lost connection. Against the real test server of ``tests/postgr
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
 import traceback
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -19,6 +21,7 @@ from evalcore.runs.postgresql_store import MIGRATIONS, SCHEMA_VERSION, PostgresR
 from tests.postgres import SERVER, PostgresServer
 
 SECRET = "hunter2-Secret"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -204,5 +207,60 @@ def test_a_password_checked_by_the_server_reaches_it_and_the_workers_but_no_mess
         assert worker.returncode == 0 and worker.stdout.strip() == "r", worker.stderr
         monkeypatch.setenv("PGPASSWORD", SECRET)  # how another process gets it
         assert open_store(store.uri).run(run_id).name == "r"
+    finally:
+        own.stop()
+
+
+def _page_text(at) -> str:
+    """Everything the page sent to the browser (every element's message), as text."""
+    parts = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+def test_the_password_shows_nowhere_a_person_looks_pages_cli_exports_or_a_worker_log(monkeypatch, tmp_path):
+    own = PostgresServer(host_auth="scram-sha-256")  # the server checks the password: it really travels
+    try:
+        database = own.new_database()
+        own.admin(f"ALTER USER postgres PASSWORD '{SECRET}'")
+        monkeypatch.delenv("PGPASSWORD", raising=False)
+        address = own.address(database, password=SECRET)
+        monkeypatch.setenv("EVALCORE_STORE", address)  # what a team sets for the dashboard and the CLI
+        from evalcore.runs import FINISHED, exchange
+        from evalcore.training import launch
+        from evalcore.training.config import TrainConfig
+        from streamlit.testing.v1 import AppTest
+        from tests.waiting import wait_for
+        store = open_store(address)
+        run_id = launch.start(TrainConfig(dataset="iris", epochs=2), store, name="shared run")
+        assert wait_for(lambda: not store.run(run_id).active and store.run(run_id), 120,
+                        "the worker's end").status == FINISHED  # the worker logged in with the password
+        seen = {}
+        for page in ("pages/train.py", "pages/runs.py"):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+            at.switch_page(page).run()
+            if page == "pages/runs.py":
+                at.session_state["runs_table"] = {"selection": {"rows": [0], "columns": []}}
+                at.run()
+            assert not at.exception, at.exception
+            seen[page] = _page_text(at)
+        assert "shared run" in seen["pages/runs.py"]  # the page text is really read
+        seen["export"] = exchange.export_json(store, [run_id]) + exchange.export_runs_csv(store, [run_id])
+        for args in (["runs"], ["store", "check"], ["--store", address, "runs"], ["--store", address + "x", "runs"]):
+            cli = subprocess.run([sys.executable, "-m", "evalcore", *args], capture_output=True, text=True,
+                                 timeout=60, cwd=ROOT, env={**os.environ, "EVALCORE_STORE": address})
+            seen[" ".join(args)] = cli.stdout + cli.stderr
+        assert "shared run" in seen["runs"]
+        seen["worker log"] = (launch.run_workspace(store, run_id) / "worker.log").read_text(errors="replace")
+        seen["stored files"] = "".join(store.open_artifact(run_id, name).read().decode("utf-8", "replace")
+                                       for name in store.artifacts(run_id) if name != "model")
+        assert [where for where, text in seen.items() if SECRET in text] == []
     finally:
         own.stop()

@@ -13,6 +13,8 @@ from evalcore.runs import RunStore, open_store
 from tests.postgres import SERVER
 from tests.ray_cluster import RayCluster, loopback_only
 
+SECRET = "ray-hunter2"  # the store's password: it must reach the workers and no log
+
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_network():
@@ -39,6 +41,6 @@ def cluster(tmp_path, monkeypatch):
 @pytest.fixture
 def store(monkeypatch) -> RunStore:
     """A PostgreSQL store of its own, as EVALCORE_STORE (what the dashboard and the workers open)."""
-    address = SERVER.address(SERVER.new_database())
+    address = SERVER.address(SERVER.new_database(), password=SECRET)  # the test server trusts any password
     monkeypatch.setenv("EVALCORE_STORE", address)
     return open_store(address)

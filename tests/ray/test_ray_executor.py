@@ -12,6 +12,7 @@ from evalcore.runs import FINISHED, LOST, QUEUED, RUNNING, STOPPED, RunStore, ke
 from evalcore.training import ablation, launch
 from evalcore.training.config import TrainConfig
 from evalcore.training.executor import Request
+from tests.ray.conftest import SECRET
 from tests.ray_cluster import RayCluster
 from tests.waiting import wait_for
 
@@ -64,6 +65,8 @@ def test_an_ablation_runs_in_parallel_on_both_nodes_and_the_runs_page_shows_it_l
     assert (effects["runs done"] == 1).all() and effects["test accuracy"].notna().all()
     final = _table(_runs_page())
     assert (final.loc[ids, "status"] == FINISHED).all() and (final.loc[ids, "epochs"] == 150).all()
+    logs = [f for f in cluster.folder.rglob("*") if f.is_file() and f.stat().st_size < 50_000_000]
+    assert len(logs) > 10 and not [f for f in logs if SECRET.encode() in f.read_bytes()]  # Ray's logs, every node
 
 
 def _two_long_runs(store: RunStore, request: Request | None = None) -> tuple[dict[str, int], dict[str, str]]:
