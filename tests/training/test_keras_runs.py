@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+import time
 
 import numpy as np
 import pytest
@@ -139,3 +140,44 @@ def test_same_seed_same_run(tmp_path):
     la = a[0].series(a[1])["epoch/loss"].values
     lb = b[0].series(b[1])["epoch/loss"].values
     np.testing.assert_allclose(la, lb, rtol=1e-6)
+
+
+class _SlowStopReads:
+    """A real store whose stop-flag reads take ``delay`` seconds, as a round trip to a loaded server does."""
+
+    def __init__(self, store: SqliteRunStore, delay: float):
+        self.store, self.delay, self.reads = store, delay, 0
+
+    def stop_requested(self, run_id: int) -> bool:
+        self.reads += 1
+        if self.delay:
+            time.sleep(self.delay)
+        return self.store.stop_requested(run_id)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def _fit_counting_reads(tmp_path, delay: float) -> tuple[int, int, float]:
+    """(stop-flag reads, batches, seconds) of a fit with the live logger on a store whose reads take ``delay``."""
+    from evalcore.training import datasets
+    from evalcore.training.callbacks import LiveLogger
+    config = TrainConfig(dataset="wine", epochs=6, batch_size=4)
+    data = datasets.load("wine")
+    store = _SlowStopReads(SqliteRunStore(tmp_path), delay)
+    run_id = store.create_run("reads", "train", config.to_dict())
+    model = _model(config, data.input_shape, "tabular")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    t0 = time.perf_counter()
+    history = model.fit(data.x_train, data.y_train, epochs=config.epochs, batch_size=4, verbose=0,
+                        callbacks=[LiveLogger(store, run_id)])
+    batches = config.epochs * int(np.ceil(len(data.x_train) / 4))
+    assert len(history.history["loss"]) == config.epochs
+    return store.reads, batches, time.perf_counter() - t0
+
+
+def test_the_stop_flag_is_read_often_when_reads_are_cheap_and_at_most_five_times_a_second_when_slow(tmp_path):
+    fast, batches, _ = _fit_counting_reads(tmp_path / "fast", 0.0)
+    slow, batches, seconds = _fit_counting_reads(tmp_path / "slow", 0.005)  # 5 ms a read: a loaded server
+    assert 1 <= slow <= seconds / 0.25 + 1  # past 2.5 ms a read (1 % of 0.25 s): one read per 0.25 s
+    assert fast >= 10 and fast >= 3 * slow, (fast, slow, batches)  # local SQLite: microseconds, read often
