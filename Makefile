@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test check bench bench-train bench-runs bench-limits clean
+.PHONY: run test check bench bench-train bench-runs bench-team bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench-train: $(VENV)/.dev
 
 bench-runs: $(VENV)/.dev
 	$(BIN)/python -m bench.runs_speed
+
+# Issue 10's team load: 19 synthetic LiveLogger workers on a real PostgreSQL 15 server (Debian's postgresql package).
+bench-team: $(VENV)/.dev
+	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m bench.team_load
 
 bench-limits: $(VENV)/.dev
 	$(BIN)/python -m bench.read_limits | tee docs/bench-read-limits.txt
