@@ -2,14 +2,16 @@
 
 Run: make bench-team   (or .venv/bin/python -m bench.team_load [--workers 19] [--repeats 6])
 
-Set-up: a real PostgreSQL 15 server (``tests.postgres.PostgresServer``: 127.0.0.1 only, a free port, fsync off as
-for the tests; the store still asks for ``synchronous_commit``), one database holding 1,000 finished runs of 100
+Set-up: a real PostgreSQL 15 server (``tests.postgres.PostgresServer``: 127.0.0.1 only, a free port), restarted
+with fsync and full-page writes on (the tests turn them off; SQLite's store fsyncs every commit, so a fair
+comparison needs a server that does too; ``--no-fsync`` keeps them off), one database holding 1,000 finished runs of 100
 epochs (4 series each, 400,000 points, written with the store's own ``add_runs``).
 
 Team load: ``--workers`` synthetic workers (19 by default: the foreground fit is the 20th), each its own process
 (``python -m bench.team_load --worker RUN_ID``), each driving the real ``LiveLogger`` through Keras' own
-``CallbackList`` (the dispatch ``model.fit`` uses: batch-begin hooks in the loop, batch-end hooks on Keras' helper
-thread) on a run it marks running with its pid, with a heartbeat thread every 2 s as ``training.fit`` has. Its
+``CallbackList`` (the dispatch ``model.fit`` uses; with the TensorFlow backend every hook runs in the training loop:
+Keras dispatches batch-end hooks to a helper thread only on backends it calls thread-safe, and TensorFlow's
+``IS_THREAD_SAFE`` is False, so ``LiveLogger.async_safe`` changes nothing here) on a run it marks running with its pid, with a heartbeat thread every 2 s as ``training.fit`` has. Its
 "training" is a sleep: a batch every ``--batch-ms`` (7 ms: this machine's MNIST batch), 75 batches an epoch, so
 each worker reads the stop flag ~140 times a second, flushes batch points every 0.25 s and epoch points every
 ~0.5 s, as a real worker on its own GPU machine would. It stops the real way (the stop flag, set by this script at
@@ -192,9 +194,9 @@ class Team:
 # ---------------------------------------------------------------------------------------------- the measurements
 
 
-def logging_overhead(pg_store, repeats: int) -> tuple[dict[str, float], float]:
+def logging_overhead(pg_store, repeats: int) -> tuple[dict[str, float], list[float]]:
     """Median s/epoch of the same fit with no logger, LiveLogger on local SQLite, LiveLogger on PostgreSQL; and the
-    median of the rounds' PostgreSQL / SQLite ratios (a round's fits run seconds apart)."""
+    rounds' PostgreSQL / SQLite ratios (a round's fits run seconds apart)."""
     import keras
 
     from evalcore.runs import FINISHED, RUNNING, SqliteRunStore
@@ -234,7 +236,7 @@ def logging_overhead(pg_store, repeats: int) -> tuple[dict[str, float], float]:
             order = arms[i % 3:] + arms[:i % 3]
             for arm in (order if i % 2 == 0 else order[::-1]):
                 times[arm].append(fit(arm))
-        paired = float(np.median(np.array(times["postgresql"]) / np.array(times["sqlite"])))
+        paired = (np.array(times["postgresql"]) / np.array(times["sqlite"])).tolist()
         return {arm: float(np.median(t)) for arm, t in times.items()}, paired
 
 
@@ -296,7 +298,7 @@ def load_average(when: str) -> None:
     print(f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} cores")
 
 
-def report_overhead(t: dict[str, float], paired: float, repeats: int) -> None:
+def report_overhead(t: dict[str, float], paired: list[float], repeats: int) -> None:
     ratio = t["postgresql"] / t["sqlite"]
     print(f"live logging overhead under the team load (MNIST, 2,400 training rows, batch 32, 3 epochs; median of "
           f"{repeats} each, rotating order)")
@@ -304,14 +306,21 @@ def report_overhead(t: dict[str, float], paired: float, repeats: int) -> None:
           f"({100 * (t['sqlite'] / t['plain'] - 1):+.1f} %) | on PostgreSQL {t['postgresql']:.3f} s/epoch "
           f"({100 * (t['postgresql'] / t['plain'] - 1):+.1f} %)")
     print(f"  PostgreSQL / SQLite {ratio:.3f} (budget <= 1.05): {'within' if ratio <= 1.05 else 'OVER'} budget; "
-          f"median of the {repeats} rounds' own ratios {paired:.3f}")
+          f"median of the rounds' own ratios {np.median(paired):.3f} ({' '.join(f'{r:.2f}' for r in paired)})")
 
 
-def report_calls(costs: dict[str, tuple[float, float]]) -> None:
-    print("one call under the load (median of 300): stop-flag read (every batch) | flush of 2 batch points")
+def report_calls(costs: dict[str, tuple[float, float]], epoch_s: float) -> None:
+    """Each call's cost, and what they add up to per epoch on the PostgreSQL store beyond SQLite: every stop-flag
+    read and every flush (one per 0.25 s, and the epoch's), all of which the training loop waits for (with the
+    TensorFlow backend Keras runs the batch-end hook in the loop too)."""
+    print("one call under the load (median of 300): stop-flag read (every batch) | flush of 2 points")
     for name, (read, flush) in costs.items():
         print(f"  {name:<10} {1e6 * read:8.0f} us | {1e6 * flush:8.0f} us | "
               f"{STEPS} reads per epoch = {1e3 * STEPS * read:.1f} ms")
+    (sq_read, sq_flush), (pg_read, pg_flush) = costs["sqlite"], costs["postgresql"]
+    extra = STEPS * (pg_read - sq_read) + (epoch_s / 0.25 + 1) * (pg_flush - sq_flush)
+    print(f"  PostgreSQL's extra time per epoch from these: {1e3 * extra:+.1f} ms = "
+          f"{100 * extra / epoch_s:+.2f} % of a {epoch_s:.3f} s epoch (SQLite logging)")
 
 
 def server_cpu(server) -> float:
@@ -339,15 +348,31 @@ def report_team(team: Team, lines: list[str], server_seconds: float) -> None:
           f"imports left out), the PostgreSQL server {server_seconds:.0f} s ({server_seconds / wall:.2f} cores)")
 
 
+def durable(server) -> str:
+    """Restart the test server as a team's would run: fsync and full-page writes on (the test server turns them
+    off; SQLite's store fsyncs every commit). Returns the server's settings as it reports them."""
+    import psycopg
+
+    from tests.postgres import BIN
+    options = f"-c listen_addresses=127.0.0.1 -p {server.port} -k {server.folder} -c max_connections=300"
+    subprocess.run(server._as_owner(str(BIN / "pg_ctl"), "-D", str(server.data), "-o", options, "-m", "fast", "-w",
+                                    "-l", str(server.folder / "server.log"), "restart"), check=True,
+                   capture_output=True)
+    with psycopg.connect(server.address("postgres")) as con:
+        return ", ".join(f"{name} {con.execute(f'SHOW {name}').fetchone()[0]}"
+                         for name in ("fsync", "full_page_writes", "synchronous_commit", "max_connections"))
+
+
 def measure(server, args, folder: str) -> None:
     from evalcore.runs import open_store
 
+    settings = durable(server) if args.fsync else "fsync off (the test server's settings)"
     name = server.new_database()
     address = server.address(name)
     store = open_store(address)
     t0 = time.perf_counter()
     historical_runs(store)
-    print(f"PostgreSQL 15 on 127.0.0.1:{server.port}; 1,000 finished runs x 100 epochs (400,000 points) written "
+    print(f"PostgreSQL 15 on 127.0.0.1:{server.port} ({settings}); 1,000 finished runs x 100 epochs (400,000 points) written "
           f"with add_runs in {time.perf_counter() - t0:.1f} s")
     idle = pages(address, store, [])
     print(f"before the load, best of 3: runs table {idle['table']:.3f} s | Runs page drawing it {idle['page']:.3f} s | "
@@ -355,7 +380,7 @@ def measure(server, args, folder: str) -> None:
     server_before = server_cpu(server)
     team = Team(store, args.workers, args.batch_ms / 1000, folder)
     try:
-        print(f"{args.workers} synthetic workers (LiveLogger via CallbackList, a batch every {args.batch_ms:g} ms, "
+        print(f"{args.workers} synthetic workers (LiveLogger via Keras' CallbackList, a batch every {args.batch_ms:g} ms, "
               f"{STEPS} batches an epoch) all logging after {team.wait_running():.0f} s")
         load_average("with the load running")
         t = pages(address, store, team.run_ids)
@@ -365,8 +390,9 @@ def measure(server, args, folder: str) -> None:
         print(f"  Runs page run drawing the table: {t['page']:.3f} s")
         print(f"  Runs page run comparing 10 selected runs, the 10 newest (live): {t['compare live']:.3f} s")
         print(f"  Runs page run comparing 10 selected finished runs (100 epochs): {t['compare finished']:.3f} s")
-        report_overhead(*logging_overhead(store, args.repeats), args.repeats)
-        report_calls(call_costs(store))
+        epochs, paired = logging_overhead(store, args.repeats)
+        report_overhead(epochs, paired, args.repeats)
+        report_calls(call_costs(store), epochs["sqlite"])
         load_average("before stopping the workers")
         lines = team.stop()
         report_team(team, lines, server_cpu(server) - server_before)
@@ -379,6 +405,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=19)
     parser.add_argument("--repeats", type=int, default=6)
     parser.add_argument("--batch-ms", type=float, default=7.0)
+    parser.add_argument("--no-fsync", dest="fsync", action="store_false",
+                        help="keep the test server's fsync=off (a team's server fsyncs, as SQLite's store does)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # a synthetic worker's run id
     args = parser.parse_args()
     if args.worker is not None:
