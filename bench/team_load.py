@@ -1,6 +1,6 @@
 """Issue 10's team load budget for the PostgreSQL run store, measured in one run (ratios; this machine is noisy).
 
-Run: make bench-team   (or .venv/bin/python -m bench.team_load [--workers 19] [--repeats 6])
+Run: make bench-team   (or .venv/bin/python -m bench.team_load [--workers 19] [--repeats 8])
 
 Set-up: a real PostgreSQL 15 server (``tests.postgres.PostgresServer``: 127.0.0.1 only, a free port), restarted
 with fsync and full-page writes on (the tests turn them off; SQLite's store fsyncs every commit, so a fair
@@ -403,7 +403,7 @@ def measure(server, args, folder: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=19)
-    parser.add_argument("--repeats", type=int, default=6)
+    parser.add_argument("--repeats", type=int, default=8)
     parser.add_argument("--batch-ms", type=float, default=7.0)
     parser.add_argument("--no-fsync", dest="fsync", action="store_false",
                         help="keep the test server's fsync=off (a team's server fsyncs, as SQLite's store does)")
