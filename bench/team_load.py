@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -414,6 +415,8 @@ def main() -> None:
         return
     from tests.postgres import PostgresServer
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops cleanly, even when started ignoring it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))    # so does kill: the finally blocks run
     load_average("at start")
     server = PostgresServer()
     try:
