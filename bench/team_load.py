@@ -26,7 +26,10 @@ Measured before the load (the page's own cost), then while it runs:
   store, in rotating order after one untimed fit of each, median of ``--repeats`` each. The background load always
   writes to PostgreSQL, in every phase: only the foreground worker's store changes, so the ratio PostgreSQL /
   SQLite is the cost of the team store for one worker of a loaded team (budget <= 1.05);
-- what one stop-flag read and one flush cost on each store under the load (the overhead's parts).
+- what the logger waited for inside those timed fits (a thin timer around the store: every stop-flag read and
+  every write, per epoch, per store): on this shared machine the end-to-end ratio's rounds scatter by tens of
+  percent, these do not, and they say where PostgreSQL's extra time goes;
+- what one stop-flag read and one flush cost on each store under the load, called back to back.
 The synthetic workers' client work (Python, psycopg) runs on this machine too, unlike a team's (the CPU they and
 the server used is printed); it loads every arm equally.
 """
