@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-ray check bench bench-ablation bench-train bench-runs bench-limits clean
+.PHONY: run test test-ray check bench bench-ablation bench-train bench-runs bench-team bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-ablation: $(VENV)/.dev
 
 bench-runs: $(VENV)/.dev
 	$(BIN)/python -m bench.runs_speed
+
+# Issue 10's team load: 19 synthetic LiveLogger workers on a real PostgreSQL 15 server (Debian's postgresql package).
+bench-team: $(VENV)/.dev
+	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m bench.team_load
 
 bench-limits: $(VENV)/.dev
 	$(BIN)/python -m bench.read_limits | tee docs/bench-read-limits.txt
