@@ -13,7 +13,8 @@ Team load: ``--workers`` synthetic workers (19 by default: the foreground fit is
 Keras dispatches batch-end hooks to a helper thread only on backends it calls thread-safe, and TensorFlow's
 ``IS_THREAD_SAFE`` is False, so ``LiveLogger.async_safe`` changes nothing here) on a run it marks running with its pid, with a heartbeat thread every 2 s as ``training.fit`` has. Its
 "training" is a sleep: a batch every ``--batch-ms`` (7 ms: this machine's MNIST batch), 75 batches an epoch, so
-each worker reads the stop flag ~140 times a second, flushes batch points every 0.25 s and epoch points every
+each worker calls the batch hooks ~140 times a second (reading the stop flag as often as the logger
+chooses), flushes batch points every 0.25 s and epoch points every
 ~0.5 s, as a real worker on its own GPU machine would. It stops the real way (the stop flag, set by this script at
 the end) and its points are counted.
 
