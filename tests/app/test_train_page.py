@@ -71,11 +71,13 @@ def test_a_run_starts_in_its_own_process_and_its_results_appear():
     assert any("Finished" in m.value for m in at.markdown)
 
 
-def test_the_page_never_imports_tensorflow_or_keras():
+def test_the_page_never_imports_tensorflow_or_keras_nor_ray_with_the_local_executor():
     code = ("import sys; from streamlit.testing.v1 import AppTest; "
             f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=60).run(); "
             "at.switch_page('pages/train.py').run(); assert not at.exception; "
-            "print([m for m in ('tensorflow', 'keras') if m in sys.modules])")
+            "at.button(key='train_start').click().run(); assert not at.exception; "
+            "at.switch_page('pages/runs.py').run(); assert not at.exception; "
+            "print([m for m in ('tensorflow', 'keras', 'ray') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -3,6 +3,7 @@ shown live, Stop from the page across machines, a dead node's runs lost with eve
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import ray
@@ -92,6 +93,7 @@ def test_stop_on_the_page_ends_a_run_on_the_other_node(cluster, store):
                    lambda: _states(store, [target, other]))
     assert run.summary["epochs_done"] < LONG.epochs and store.run(target).node.endswith(nodes["second"])
     assert store.run(other).status == RUNNING  # only that run
+    assert not {"tensorflow", "keras"} & set(sys.modules)  # the page's process submitted and stopped, no Keras
     launch.stop(other, store)
     wait_for(lambda: store.run(other).status == STOPPED, 60, "the other run's stop")
 
