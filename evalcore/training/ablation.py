@@ -4,7 +4,6 @@ paired by seed, with an interval across seeds. No Keras here.
 
 Example:
     >>> from evalcore.training.config import TrainConfig
-from evalcore.training.executor import Request
     >>> names = [v for v, _ in variants(TrainConfig(dataset="wine"))]
     >>> names[0], names[-1], "dropout" in names, "augmentation" in names  # augmentation is for images only
     ('baseline', 'all on', True, False)
