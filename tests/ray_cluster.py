@@ -26,6 +26,9 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 GCS_PORT, CLIENT_PORT = 6379, 10001  # free: the namespace has its own ports
 MARK = "EVALCORE_TEST_RAY"
+# No token from this machine's ~/.ray (a local ray.init() writes one there): the cluster and its client agree on
+# no authentication, inside a namespace that nothing outside it can reach.
+ISOLATED = {"RAY_AUTH_MODE": "disabled"}
 
 
 def loopback_only() -> bool:
@@ -54,7 +57,8 @@ class RayCluster:
     def __init__(self, environment: dict[str, str] | None = None) -> None:
         self.name = uuid.uuid4().hex[:8]
         self.folder = Path(tempfile.mkdtemp(prefix="evalcore-ray-"))
-        self.environment = {**os.environ, **(environment or {}), "RAY_USAGE_STATS_ENABLED": "0",
+        self.environment = {**os.environ, **(environment or {}), **ISOLATED, "HOME": str(self.folder),
+                            "RAY_USAGE_STATS_ENABLED": "0",
                             # a dead node is noticed within seconds (Ray's default is about half a minute)
                             "RAY_health_check_period_ms": "1000", "RAY_health_check_failure_threshold": "3",
                             "RAY_health_check_initial_delay_ms": "1000"}

@@ -11,7 +11,7 @@ import ray
 
 from evalcore.runs import RunStore, open_store
 from tests.postgres import SERVER
-from tests.ray_cluster import RayCluster, loopback_only
+from tests.ray_cluster import ISOLATED, RayCluster, loopback_only
 
 SECRET = "ray-hunter2"  # the store's password: it must reach the workers and no log
 
@@ -32,6 +32,9 @@ def cluster(tmp_path, monkeypatch):
     try:
         cluster.start()
         monkeypatch.setenv("EVALCORE_EXECUTOR", cluster.address)
+        monkeypatch.setenv("HOME", str(cluster.folder))  # this process connects as the nodes were started
+        for name, value in ISOLATED.items():
+            monkeypatch.setenv(name, value)
         yield cluster
     finally:
         ray.shutdown()  # this process's client connection
