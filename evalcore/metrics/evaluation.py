@@ -446,7 +446,7 @@ def _binary_scores(s: _ScoreSummary, classes, pos, codes_true, score, warnings, 
     ap = average_precision_from_counts(c)
     low = high = float("nan")
     if np.isfinite(dl.auc):
-        low, high = iv.average_precision_interval(c, ap, confidence, n_resamples, rng)
+        low, high = iv.average_precision_interval(c, ap, confidence)
     else:
         warnings.append("Only one class occurs in the true labels, so ROC AUC and average precision are "
                         "undefined.")
@@ -466,8 +466,8 @@ class _ClassResult:
     histogram: ScoreHistogram | None
 
 
-def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confidence: float, n_resamples: int,
-               seed: int, scratch: Scratch) -> _ClassResult:
+def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confidence: float,
+               scratch: Scratch) -> _ClassResult:
     """Everything about class i against the rest: one sort, DeLong, AP with interval, chart data.
 
     Works in ``scratch`` and keeps only small results (the full counts would be 5 x 8 bytes per row per class).
@@ -477,7 +477,7 @@ def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confiden
     c = binary_counts(is_class, column, parallel=False, scratch=scratch)
     dl = delong_from_counts(c)
     ap = average_precision_from_counts(c)
-    lo_ap, hi_ap = iv.average_precision_interval(c, ap, confidence, n_resamples, np.random.default_rng([seed, i]))
+    lo_ap, hi_ap = iv.average_precision_interval(c, ap, confidence)
     calibration = histogram = None
     if probabilistic:
         bins = display.score_bins(c, True)
@@ -488,7 +488,7 @@ def _one_class(i: int, classes, codes_true, proba, probabilistic: bool, confiden
 
 
 def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, confidence, n_resamples,
-                       rng, seed: int) -> None:
+                       rng) -> None:
     k = len(classes)
     probabilistic = bool(proba.min() >= 0 and proba.max() <= 1)
     local = threading.local()
@@ -496,8 +496,7 @@ def _multiclass_scores(s: _ScoreSummary, classes, codes_true, proba, warnings, c
     def one_class(i: int) -> _ClassResult:
         if not hasattr(local, "scratch"):
             local.scratch = Scratch(proba.shape[0])
-        return _one_class(i, classes, codes_true, proba, probabilistic, confidence, n_resamples, seed,
-                          local.scratch)
+        return _one_class(i, classes, codes_true, proba, probabilistic, confidence, local.scratch)
 
     results = per_column(one_class, range(k), proba.shape[0])
     s.curves = [r.curves for r in results]
@@ -524,8 +523,7 @@ def _score_state(task, classes, pos, codes_true, codes_pred, bin_score, proba, w
     if bin_score is not None:
         _binary_scores(s, classes, pos, codes_true, bin_score, warnings, confidence, n_resamples, rng)
     elif proba is not None:
-        _multiclass_scores(s, classes, codes_true, proba, warnings, confidence, n_resamples, rng,
-                           random_state + 2)
+        _multiclass_scores(s, classes, codes_true, proba, warnings, confidence, n_resamples, rng)
     return Prepared(task, classes, pos, codes_true, codes_pred, bin_score, proba, s.counts, s.metrics,
                     tuple(s.curves), tuple(s.calibration), tuple(s.histograms), s.best, tuple(warnings), confidence,
                     n_resamples, random_state, s.clipping, argmax_predictions=argmax)
