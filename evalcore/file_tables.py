@@ -1,6 +1,8 @@
 """A predictions file's bytes as a table: CSV/TSV with Arrow's reader, Parquet in counted batches.
 
-CSV columns are read as text. Parquet columns of single values are read as text too, except floats; columns of
+CSV columns whose first rows hold decimal numbers are parsed by Arrow as float64 (a column with a word or a blank
+further down is read again as text, so its cells can be named); label columns and every other column are text.
+Parquet columns of single values are read as text too, except floats; columns of
 lists, structs or maps are left out with a warning (``frame.attrs["warnings"]``), and missing values (nulls)
 are recorded per column in ``frame.attrs["nulls"]`` as (count, first 1-based rows). No message carries a
 library's text: known failures are translated (a row with the wrong number of fields, bytes that are not UTF-8,
@@ -17,6 +19,8 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -26,7 +30,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from evalcore.errors import InputError, input_error, preview
-from evalcore.file_bytes import CHUNK, Buffer, binary_kind, shortened
+from evalcore.file_bytes import CHUNK, Buffer, binary_kind, find_byte, shortened
 from evalcore.limits import MAX_COLUMNS, MAX_HEADER_BYTES, PARQUET_BATCH_BYTES, describe_size, too_large
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -155,16 +159,35 @@ def check_names(names: list[str], source: str) -> None:
                           "rename or remove the duplicates")
 
 
-def _arrow_csv(body: Buffer, names: list[str], sep: str, block: int, threads: bool = True, handler=None):
+@dataclass(frozen=True)
+class CsvPlan:
+    """How Arrow reads a CSV's rows: the delimiter, the decimal point, whether any field is quoted (``False``
+    lets Arrow split rows without looking for line breaks inside quotes, a third faster) and the columns Arrow
+    parses as float64. Every other column is text."""
+
+    sep: str
+    decimal_point: str = "."
+    quoted: bool = True
+    numbers: frozenset[str] = frozenset()
+
+    def without(self, column: str | None = None) -> "CsvPlan":
+        """The same plan with ``column`` (None: every column) read as text."""
+        return replace(self, numbers=frozenset() if column is None else self.numbers - {column})
+
+
+def _arrow_csv(body: Buffer, names: list[str], plan: CsvPlan, block: int, threads: bool = True, handler=None):
+    """Arrow's CSV reader following ``plan``. No cell is a null: a blank number is a conversion error."""
+    types = {n: pa.float64() if n in plan.numbers else pa.large_string() for n in names}
     return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
         read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=threads),
-        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=handler),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+        parse_options=pacsv.ParseOptions(delimiter=plan.sep, newlines_in_values=plan.quoted,
+                                         invalid_row_handler=handler),
+        convert_options=pacsv.ConvertOptions(column_types=types, null_values=[], strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False, decimal_point=plan.decimal_point))
 
 
-def _wrong_field_count(body: Buffer, names: list[str], sep: str, block: int, name: str):
+def _wrong_field_count(body: Buffer, names: list[str], plan: CsvPlan, block: int, name: str):
     """Read again on one thread to learn the first bad row's number (Arrow gives it only then)."""
     found = []
 
@@ -173,7 +196,7 @@ def _wrong_field_count(body: Buffer, names: list[str], sep: str, block: int, nam
         return "error"
 
     try:
-        _arrow_csv(body, names, sep, block, threads=False, handler=handler)
+        _arrow_csv(body, names, plan.without(), block, threads=False, handler=handler)
     except (pa.ArrowException, ValueError):
         pass
     expected = f"{len(names):,} fields in every row, like the header of '{name}'"
@@ -185,8 +208,46 @@ def _wrong_field_count(body: Buffer, names: list[str], sep: str, block: int, nam
     return input_error(expected, f"{row.actual_columns:,} in {where} ('{_shown(row.text or '')}')", fix)
 
 
-def read_csv_table(data: Buffer, name: str) -> pd.DataFrame:
-    """A CSV/TSV file's bytes (UTF-8) as a frame of text columns; ``attrs["decimal_comma"]`` for ``;`` files."""
+NUMBER_SAMPLE_BYTES = 1 << 18  # the first rows whose cells tell which columns hold decimal numbers
+
+
+def _decimal_columns(body: Buffer, names: list[str], plan: CsvPlan, candidates: Collection[str]) -> frozenset[str]:
+    """The ``candidates`` whose cells in the first rows Arrow reads as decimal numbers (floats, not integers:
+    whole numbers may be labels, such as ``007``); empty when those rows cannot be read alone."""
+    if not candidates:
+        return frozenset()
+    head = bytes(body[:NUMBER_SAMPLE_BYTES])
+    if len(body) > len(head):
+        head = head[: head.rfind(b"\n") + 1]
+    if not head:
+        return frozenset()
+    try:
+        sample = pacsv.read_csv(
+            pa.BufferReader(head), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=plan.sep, newlines_in_values=plan.quoted),
+            convert_options=pacsv.ConvertOptions(null_values=[], strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False,
+                                                 decimal_point=plan.decimal_point))
+    except (pa.ArrowException, ValueError):
+        return frozenset()
+    return frozenset(f.name for f in sample.schema if f.name in candidates and pa.types.is_floating(f.type))
+
+
+_NOT_A_NUMBER = re.compile(r"In CSV column #(\d+): .*CSV conversion error to double")
+
+
+def read_csv_table(data: Buffer, name: str, keep_text: Callable[[list[str]], Collection[str]] | None = None
+                   ) -> pd.DataFrame:
+    """A CSV/TSV file's bytes (UTF-8) as a frame; ``attrs["decimal_comma"]`` for ``;`` files.
+
+    Columns whose first rows hold decimal numbers are parsed by Arrow as float64 (decimal commas in ``;``
+    files), except those ``keep_text(names)`` names (labels: text whatever they hold); a column with a cell
+    that is not a number (a word, a blank) is read again as text, so its problems can be named. Every other
+    column is text. ``keep_text`` None keeps every column as text.
+
+    >>> read_csv_table(memoryview(b"y_true;score\\na;0,5\\n"), "p.csv", lambda names: {"y_true"}).to_dict("list")
+    {'y_true': ['a'], 'score': [0.5]}
+    """
     data = memoryview(data)
     bom = 3 if data[:3] == UTF8_BOM else 0
     data = data[bom:]
@@ -202,33 +263,67 @@ def read_csv_table(data: Buffer, name: str) -> pd.DataFrame:
     body = data[start:]
     if len(body) == 0:  # a header only
         return pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
-    block = BLOCK_BYTES
-    while True:
-        try:
-            table = _arrow_csv(body, names, sep, block)
-            break
-        except (pa.ArrowException, ValueError) as exc:
-            message = str(exc)
-            if "straddl" in message and block < min(len(body) + 1, MAX_BLOCK_BYTES):
-                block = min(block * 16, len(body) + 1, MAX_BLOCK_BYTES)  # a quoted value bigger than a block
-                continue
-            if re.search(r"Expected \d+ columns, got \d+", message):
-                raise _wrong_field_count(body, names, sep, block, name) from None
-            if "UTF8" in message or "UTF-8" in message:
-                position = _first_bad_utf8(body)
-                if position is not None:
-                    raise _not_utf8(data, start + position, name, bom) from None
-            if isinstance(exc, pa.ArrowMemoryError):
-                raise input_error("a file that fits in this machine's memory",
-                                  f"'{name}' ({describe_size(len(data))}), which did not",
-                                  "keep only the rows and columns you need, or lower the size limit") from None
-            raise input_error(f"a well-formed CSV in '{name}'",
-                              "rows the CSV reader cannot split into fields (often a quote that never closes)",
-                              "check the quotes and line endings, or export the file again") from None
+    plan = CsvPlan(sep, "," if sep == ";" else ".", find_byte(data, ord('"')))
+    candidates = set() if keep_text is None else set(names) - set(keep_text(names))
+    plan = replace(plan, numbers=_decimal_columns(body, names, plan, candidates))
+    table = _read_body(body, names, plan, _Origin(name, data, start, bom))
     frame = table.to_pandas()
     if sep == ";":
         frame.attrs["decimal_comma"] = True
     return frame
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where the rows came from, for messages: the file's name, its bytes (BOM removed), where the rows start."""
+
+    name: str
+    data: Buffer
+    start: int
+    bom: int
+
+
+def _read_body(body: Buffer, names: list[str], plan: CsvPlan, origin: _Origin) -> pa.Table:
+    """The rows read by Arrow; a block is retried larger when one quoted value is bigger, a number column with
+    another cell is read as text; every other failure is an InputError."""
+    block = BLOCK_BYTES
+    while True:
+        try:
+            return _arrow_csv(body, names, plan, block)
+        except (pa.ArrowException, ValueError) as exc:
+            message = str(exc)
+            not_a_number = _NOT_A_NUMBER.search(message)
+            column = names[int(not_a_number.group(1))] if not_a_number and \
+                int(not_a_number.group(1)) < len(names) else None
+            if column in plan.numbers:
+                plan = plan.without(column)  # read as text: its cells are named later
+                continue
+            if plan.numbers and "conversion error" in message:
+                plan = plan.without()
+                continue
+            if "straddl" in message and block < min(len(body) + 1, MAX_BLOCK_BYTES):
+                block = min(block * 16, len(body) + 1, MAX_BLOCK_BYTES)  # a quoted value bigger than a block
+                continue
+            raise _csv_fault(exc, body, names, plan, block, origin) from None
+
+
+def _csv_fault(exc: Exception, body: Buffer, names: list[str], plan: CsvPlan, block: int,
+               origin: _Origin) -> InputError:
+    """Arrow's failure to read the rows, said for the person who made the file."""
+    message = str(exc)
+    if re.search(r"Expected \d+ columns, got \d+", message):
+        return _wrong_field_count(body, names, plan, block, origin.name)
+    if "UTF8" in message or "UTF-8" in message:
+        position = _first_bad_utf8(body)
+        if position is not None:
+            return _not_utf8(origin.data, origin.start + position, origin.name, origin.bom)
+    if isinstance(exc, pa.ArrowMemoryError):
+        return input_error("a file that fits in this machine's memory",
+                           f"'{origin.name}' ({describe_size(len(origin.data))}), which did not",
+                           "keep only the rows and columns you need, or lower the size limit")
+    return input_error(f"a well-formed CSV in '{origin.name}'",
+                       "rows the CSV reader cannot split into fields (often a quote that never closes)",
+                       "check the quotes and line endings, or export the file again")
 
 
 # ---------------------------------------------------------------- Parquet

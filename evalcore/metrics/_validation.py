@@ -408,6 +408,17 @@ def label_positions(classes: np.ndarray, labels, name: str = "labels") -> np.nda
     return pos
 
 
+def all_finite(arr: np.ndarray) -> bool:
+    """Every value finite, from one summing pass (no array of flags); a sum that overflows is checked exactly.
+
+    >>> all_finite(np.array([1.0, 2.0])), all_finite(np.array([1.0, np.nan])), all_finite(np.array([1e308, 1e308]))
+    (True, False, True)
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(arr, axis=None)
+    return bool(np.isfinite(total)) or bool(np.isfinite(arr).all())
+
+
 def check_scores(y_score, name: str = "y_score") -> np.ndarray:
     """Scores as a float array with every value finite."""
     arr = _dense(y_score)
@@ -424,7 +435,7 @@ def check_scores(y_score, name: str = "y_score") -> np.ndarray:
         raise InputError(f"Expected {name} to be 1-D or 2-D, found shape {arr.shape}. Fix: one row per sample.")
     if len(arr) == 0:
         raise InputError(f"Expected at least one sample in {name}, found none. Fix: pass a non-empty array.")
-    if arr.dtype.kind == "f":
+    if arr.dtype.kind == "f" and not all_finite(arr):
         finite = np.isfinite(arr)
         if not finite.all():
             rows = np.flatnonzero(~finite if finite.ndim == 1 else ~finite.all(axis=1))

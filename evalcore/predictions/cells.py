@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalcore.errors import input_error, preview, rows_text
+from evalcore.metrics._validation import all_finite
 
 
 def parse_numbers(s: pd.Series, decimal_comma: bool = False) -> np.ndarray:
@@ -67,6 +68,8 @@ def numeric_column(frame: pd.DataFrame, col: str, role: str = "score") -> np.nda
     naming the column by its ``role`` and the rows."""
     refuse_nulls(frame, col, "a number")
     values = parse_numbers(frame[col], bool(frame.attrs.get("decimal_comma")))
+    if all_finite(values):
+        return values
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size and frame[col].dtype.kind != "f":  # text cells: which are words, which are blank
         cells = frame[col].iloc[bad].astype("str").str.strip()
@@ -88,15 +91,41 @@ def numeric_column(frame: pd.DataFrame, col: str, role: str = "score") -> np.nda
     return values
 
 
+def text_array(s: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow array behind a text Series (pandas' Arrow-backed strings), None for any other Series."""
+    if not hasattr(s.array, "__arrow_array__"):
+        return None
+    arr = s.array.__arrow_array__()
+    arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
+
+
 def label_column(frame: pd.DataFrame, col: str, role: str) -> pd.Series:
-    """A label column as text, outer spaces stripped; missing or blank cells are errors naming the rows."""
+    """A label column as text, outer spaces stripped; missing or blank cells are errors naming the rows.
+
+    The checks look at the column's distinct values (Arrow's hash table), not at each row.
+
+    >>> label_column(pd.DataFrame({"t": pd.Series([" a", "b"], dtype="str")}), "t", "true label").tolist()
+    ['a', 'b']
+    """
     refuse_nulls(frame, col, f"a {role}")
     s = frame[col].astype("str")
-    blank = np.flatnonzero((s.str.strip() == "").to_numpy())
-    if blank.size:
-        raise input_error(f"a {role} in every row of column '{col}'", f"blank cells in {rows_text(blank + 1)}",
+    text = text_array(s)
+    if text is None:  # not Arrow-backed (a frame built by hand): the same checks through pandas
+        stripped = s.str.strip()
+        blank = (stripped == "").to_numpy()
+        distinct_blank, padded = bool(blank.any()), bool((stripped != s).any())
+    else:
+        distinct = pc.unique(text)
+        trimmed = pc.utf8_trim_whitespace(distinct)
+        distinct_blank = bool(pc.any(pc.equal(trimmed, "")).as_py())
+        padded = bool(pc.any(pc.not_equal(trimmed, distinct)).as_py())
+        blank = pc.equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False) if distinct_blank else None
+    if distinct_blank:
+        rows = np.flatnonzero(blank)
+        raise input_error(f"a {role} in every row of column '{col}'", f"blank cells in {rows_text(rows + 1)}",
                           "fill or drop those rows")
-    return s.str.strip() if s.str.contains(r"^\s|\s$", regex=True).any() else s
+    return s.str.strip() if padded else s
 
 
 def regression_values(s: pd.Series, col: str | None, decimal_comma: bool) -> np.ndarray:

@@ -4,7 +4,7 @@ CSV, TSV, ``.csv.gz`` and Parquet, at most ``max_bytes`` (``$EVALCORE_MAX_FILE_S
 decompression (:mod:`evalcore.file_bytes`). The delimiter is sniffed (``,`` ``;`` tab ``|``), ``;`` files
 may use decimal commas; UTF-8 with or without BOM, UTF-16/UTF-32 with or without BOM, CRLF, quoted fields
 (line breaks inside, any length) (:mod:`evalcore.file_tables`). Label columns are read as text, so ``007``,
-``NA`` and ``None`` are labels. Every problem is an :class:`~evalcore.errors.InputError` naming the column,
+``NA`` and ``None`` are labels; Arrow parses the columns of decimal numbers (scores, probabilities). Every problem is an :class:`~evalcore.errors.InputError` naming the column,
 the first rows and the fix. Warnings about the data (scores outside [0, 1], a label found only among the
 predictions) are the evaluation report's; ``Predictions.warnings`` holds the file's (Parquet columns left out).
 
@@ -30,7 +30,8 @@ from evalcore.predictions.validated import Predictions
 
 
 def load_frame(source, name: str | None = None, *, max_bytes: int | None = None) -> tuple[pd.DataFrame, str]:
-    """The file's table, every CSV column as text. Returns (frame, source name).
+    """The file's table: label columns as text, decimal numbers as float64 (a column of them with a word or a
+    blank as text), the rest as text. Returns (frame, source name).
 
     ``max_bytes`` caps the file's size after decompression (default: :func:`evalcore.limits.max_file_bytes`,
     ``$EVALCORE_MAX_FILE_SIZE`` or 1 GiB); a larger file is refused with an InputError stating its size.
@@ -47,7 +48,18 @@ def load_frame(source, name: str | None = None, *, max_bytes: int | None = None)
     if name.lower().endswith(".gz") and not was_gzip:
         raise input_error(f"gzip-compressed data in '{name}'", "a file that is not gzip",
                           "rename it without .gz, or compress it with gzip")
-    return read_csv_table(as_utf8(data, name, limit), name), name
+    return read_csv_table(as_utf8(data, name, limit), name, keep_text=label_columns), name
+
+
+def label_columns(names: list[str]) -> set[str]:
+    """The columns read as text whatever they hold: those named as true or predicted labels (``007`` stays
+    ``007``). Other columns of decimal numbers are parsed by Arrow.
+
+    >>> sorted(label_columns(["id", "label", "pred", "score"]))
+    ['label', 'pred']
+    """
+    detected = detect_columns(names)
+    return {c for c in (detected.y_true, detected.y_pred) if c is not None}
 
 
 def read_predictions(source, *, columns: Mapping | ColumnMap | None = None, name: str | None = None,

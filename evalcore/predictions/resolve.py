@@ -85,8 +85,7 @@ def _with_probabilities(frame: pd.DataFrame, mapping: ColumnMap, y_true: pd.Seri
                         ) -> tuple[pd.Series, pd.Series | None, np.ndarray, tuple[str, ...]]:
     """One probability column per class: (labels as class names, predictions, the matrix, the classes)."""
     classes = tuple(mapping.probabilities)
-    matrix = np.column_stack([numeric_column(frame, c, "probability") for c in mapping.probabilities.values()])
-    _check_probabilities(matrix, list(mapping.probabilities.values()))
+    matrix = _probability_matrix(frame, list(mapping.probabilities.values()))
     y_true = _indices_to_names(y_true, classes)
     _check_known(y_true, classes, "true", mapping.y_true)
     if y_pred is not None:
@@ -95,13 +94,19 @@ def _with_probabilities(frame: pd.DataFrame, mapping: ColumnMap, y_true: pd.Seri
     return y_true, y_pred, matrix, classes
 
 
-def _check_probabilities(matrix: np.ndarray, cols: list[str]) -> None:
+def _probability_matrix(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """The probability columns as one (rows, classes) matrix in column order (Fortran): each column is checked
+    and copied whole, and the one-vs-rest passes read a class's column without a stride."""
+    matrix = np.empty((len(frame), len(cols)), dtype=np.float64, order="F")
     for j, col in enumerate(cols):
-        bad = np.flatnonzero((matrix[:, j] < 0) | (matrix[:, j] > 1))
-        if bad.size:
+        values = numeric_column(frame, col, "probability")
+        if values.size and (values.min() < 0 or values.max() > 1):
+            bad = np.flatnonzero((values < 0) | (values > 1))
             raise input_error(f"probabilities in [0, 1] in column '{col}'",
-                              f"{matrix[bad[0], j]:g}{' and others' if bad.size > 1 else ''} in {rows_text(bad + 1)}",
+                              f"{values[bad[0]]:g}{' and others' if bad.size > 1 else ''} in {rows_text(bad + 1)}",
                               "pass probabilities (softmax of the raw scores), not logits or percentages")
+        matrix[:, j] = values
+    return matrix
 
 
 def _indices_to_names(s: pd.Series, classes: tuple[str, ...]) -> pd.Series:
