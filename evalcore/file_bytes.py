@@ -127,7 +127,7 @@ def _read_whole(f, size: int) -> memoryview | None:
     if readinto is None:
         return None
     start = f.tell()
-    buffer = memoryview(np.empty(size, dtype=np.uint8))
+    buffer = np.empty(size, dtype=np.uint8).data
     got = 0
     while got < size:
         n = readinto(buffer[got:])
