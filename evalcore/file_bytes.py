@@ -141,14 +141,11 @@ def _read_whole(f, size: int) -> memoryview | None:
 
 
 def find_byte(data: Buffer, byte: int) -> bool:
-    """Whether ``data`` holds ``byte``, at memchr's speed for bytes and numpy buffers alike.
+    """Whether ``data`` holds ``byte``, at memchr's speed for any buffer (a slice of one included).
 
-    >>> find_byte(b'a,"b"', ord('"')), find_byte(memoryview(np.frombuffer(b"a,b", np.uint8)), ord('"'))
+    >>> find_byte(memoryview(b'a,"b"')[2:], ord('"')), find_byte(memoryview(b'"a",b')[3:], ord('"'))
     (True, False)
     """
-    whole = data.obj if isinstance(data, memoryview) else data
-    if isinstance(whole, (bytes, bytearray)):
-        return whole.find(bytes([byte])) >= 0
     flat = np.frombuffer(data, dtype=np.uint8)
     if _memchr is not None and flat.size:
         return bool(_memchr(flat.ctypes.data, byte, flat.size))

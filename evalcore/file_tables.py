@@ -162,22 +162,28 @@ def check_names(names: list[str], source: str) -> None:
 @dataclass(frozen=True)
 class CsvPlan:
     """How Arrow reads a CSV's rows: the delimiter, the decimal point, whether any field is quoted (``False``
-    lets Arrow split rows without looking for line breaks inside quotes, a third faster) and the columns Arrow
-    parses as float64. Every other column is text."""
+    lets Arrow split rows without looking for line breaks inside quotes, a third faster), the columns Arrow
+    parses as float64 and the label columns, read as dictionaries (pandas Categoricals: each distinct label is
+    checked once). Every other column is text."""
 
     sep: str
     decimal_point: str = "."
     quoted: bool = True
     numbers: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
 
     def without(self, column: str | None = None) -> "CsvPlan":
         """The same plan with ``column`` (None: every column) read as text."""
         return replace(self, numbers=frozenset() if column is None else self.numbers - {column})
 
 
+LABEL_TYPE = pa.dictionary(pa.int32(), pa.string())
+
+
 def _arrow_csv(body: Buffer, names: list[str], plan: CsvPlan, block: int, threads: bool = True, handler=None):
     """Arrow's CSV reader following ``plan``. No cell is a null: a blank number is a conversion error."""
-    types = {n: pa.float64() if n in plan.numbers else pa.large_string() for n in names}
+    types = {n: pa.float64() if n in plan.numbers else LABEL_TYPE if n in plan.labels else pa.large_string()
+             for n in names}
     return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
         read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=threads),
@@ -240,13 +246,14 @@ def read_csv_table(data: Buffer, name: str, keep_text: Callable[[list[str]], Col
                    ) -> pd.DataFrame:
     """A CSV/TSV file's bytes (UTF-8) as a frame; ``attrs["decimal_comma"]`` for ``;`` files.
 
-    Columns whose first rows hold decimal numbers are parsed by Arrow as float64 (decimal commas in ``;``
-    files), except those ``keep_text(names)`` names (labels: text whatever they hold); a column with a cell
-    that is not a number (a word, a blank) is read again as text, so its problems can be named. Every other
-    column is text. ``keep_text`` None keeps every column as text.
+    The columns ``keep_text(names)`` names (labels) are text whatever they hold, as Categoricals; other
+    columns whose first rows hold decimal numbers are parsed by Arrow as float64 (decimal commas in ``;``
+    files), and one with a cell that is not a number (a word, a blank) is read again as text, so its problems
+    can be named. Every other column is text. ``keep_text`` None keeps every column as plain text.
 
-    >>> read_csv_table(memoryview(b"y_true;score\\na;0,5\\n"), "p.csv", lambda names: {"y_true"}).to_dict("list")
-    {'y_true': ['a'], 'score': [0.5]}
+    >>> frame = read_csv_table(memoryview(b"y_true;score\\na;0,5\\n"), "p.csv", lambda names: {"y_true"})
+    >>> frame.to_dict("list"), str(frame["y_true"].dtype)
+    ({'y_true': ['a'], 'score': [0.5]}, 'category')
     """
     data = memoryview(data)
     bom = 3 if data[:3] == UTF8_BOM else 0
@@ -263,8 +270,9 @@ def read_csv_table(data: Buffer, name: str, keep_text: Callable[[list[str]], Col
     body = data[start:]
     if len(body) == 0:  # a header only
         return pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
-    plan = CsvPlan(sep, "," if sep == ";" else ".", find_byte(data, ord('"')))
-    candidates = set() if keep_text is None else set(names) - set(keep_text(names))
+    labels = frozenset(() if keep_text is None else keep_text(names)) & set(names)
+    plan = CsvPlan(sep, "," if sep == ";" else ".", find_byte(body, ord('"')), labels=labels)  # the header is csv's
+    candidates = set() if keep_text is None else set(names) - labels
     plan = replace(plan, numbers=_decimal_columns(body, names, plan, candidates))
     table = _read_body(body, names, plan, _Origin(name, data, start, bom))
     frame = table.to_pandas()

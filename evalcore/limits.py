@@ -18,6 +18,9 @@ from evalcore.errors import InputError, input_error
 FILE_SIZE_ENV = "EVALCORE_MAX_FILE_SIZE"
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024  # 1 GiB: Streamlit's upload limit (server.maxUploadSize = 1024 MB)
 
+CACHE_SIZE_ENV = "EVALCORE_CACHE_SIZE"
+DEFAULT_CACHE_BYTES = 2 * 1024 * 1024 * 1024  # 2 GiB: the server's tables and evaluations shared by every session
+
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
           "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
@@ -38,15 +41,29 @@ def parse_size(text: str) -> int:
 
 def max_file_bytes(environ: Mapping[str, str] | None = None) -> int:
     """The largest predictions file evalcore reads (after decompression): ``$EVALCORE_MAX_FILE_SIZE`` or 1 GiB."""
-    value = (os.environ if environ is None else environ).get(FILE_SIZE_ENV, "").strip()
+    return _size_setting(FILE_SIZE_ENV, DEFAULT_MAX_FILE_BYTES, environ)
+
+
+def cache_bytes(environ: Mapping[str, str] | None = None) -> int:
+    """The most memory the server's shared cache of tables and evaluations keeps: ``$EVALCORE_CACHE_SIZE`` or
+    2 GiB.
+
+    >>> cache_bytes({"EVALCORE_CACHE_SIZE": "500MB"})
+    500000000
+    """
+    return _size_setting(CACHE_SIZE_ENV, DEFAULT_CACHE_BYTES, environ)
+
+
+def _size_setting(variable: str, default: int, environ: Mapping[str, str] | None) -> int:
+    value = (os.environ if environ is None else environ).get(variable, "").strip()
     if not value:
-        return DEFAULT_MAX_FILE_BYTES
+        return default
     try:
         return parse_size(value)
     except InputError as exc:
-        raise input_error(f"a size such as 500MB or 2GB in the environment variable {FILE_SIZE_ENV}",
-                          f"'{value[:40]}'", f"set {FILE_SIZE_ENV} to a size, or unset it for the default "
-                          f"{describe_size(DEFAULT_MAX_FILE_BYTES)}") from exc
+        raise input_error(f"a size such as 500MB or 2GB in the environment variable {variable}",
+                          f"'{value[:40]}'", f"set {variable} to a size, or unset it for the default "
+                          f"{describe_size(default)}") from exc
 
 
 def too_large(limit: int, found: str, name: str | None = None) -> InputError:

@@ -18,7 +18,7 @@ from evalcore.predictions.columns import FORMAT_HELP, PROB
 from evalcore.samples import SAMPLES
 from evalcore.runs.evaluations import save_evaluation
 from evalcore.slices import metrics_by_group
-from ui.cache import Source, evaluation_of
+from ui.cache import Source, evaluation_of, upload_source
 from ui.guard import section
 from ui.store import run_store
 from ui.text import fmt, plain
@@ -39,7 +39,7 @@ def choose_source() -> Source | None:
         if up is None:
             st.info("Upload a predictions file, or choose **Try a sample** to see a real model's evaluation.")
             return None
-        return Source(f"upload-{up.file_id}", up.name, up.getvalue)
+        return upload_source(up)
     name = st.selectbox("Sample", list(SAMPLES), key="eval_sample")
     path = SAMPLES[name]
     return Source(f"sample-{path.stem}", path.name, path.read_bytes)

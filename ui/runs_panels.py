@@ -20,7 +20,7 @@ from evalcore.training.config import TrainConfig
 from evalcore.errors import InputError
 from ui.text import plain, plain_table
 from ui.evaluate_panels import PLOTLY_CONFIG, PREDICTION_TYPES
-from ui.cache import Source, predictions_of, run_predictions
+from ui.cache import predictions_of, run_predictions, upload_source
 from ui.guard import section
 from ui.store import run_store
 
@@ -172,7 +172,7 @@ def paired_files() -> None:
         up_b = c2.file_uploader("Model B", type=PREDICTION_TYPES, key="pair_file_b")
         if up_a is not None and up_b is not None:
             with section("comparing the two files"):
-                paired_panel(*(predictions_of(Source(f"upload-{up.file_id}", up.name, up.getvalue))
+                paired_panel(*(predictions_of(upload_source(up))
                                for up in (up_a, up_b)), "A", "B", key="pair_up")
 
 

@@ -26,6 +26,11 @@ def _is_string_dtype(dtype) -> bool:
     return type(dtype).__name__ == "StringDtype"
 
 
+def _is_categorical(dtype) -> bool:
+    """A pandas Categorical's dtype, recognised without importing pandas."""
+    return type(dtype).__name__ == "CategoricalDtype"
+
+
 def _dense(y):
     """Turn sparse matrices, lists and pandas objects (anything with ``to_numpy``) into numpy arrays; text and
     object columns become object arrays with None for missing values, as scikit-learn reads them."""
@@ -48,7 +53,29 @@ def is_text_series(y) -> bool:
     >>> is_text_series(np.array(["a"])), is_text_series(["a"])
     (False, False)
     """
-    return hasattr(y, "factorize") and _is_string_dtype(getattr(y, "dtype", None))
+    dtype = getattr(y, "dtype", None)
+    if _is_categorical(dtype):
+        return _is_string_dtype(getattr(dtype, "categories").dtype)
+    return hasattr(y, "factorize") and _is_string_dtype(dtype)
+
+
+def _codes_and_uniques(s) -> tuple[np.ndarray, object]:
+    """A text Series' codes and the labels they index: a Categorical's own codes and the categories in use (no
+    hash of the rows), else the Series factorized (sorted)."""
+    if not _is_categorical(s.dtype):
+        return s.factorize(sort=True)
+    codes = s.cat.codes.to_numpy()
+    categories = s.cat.categories
+    valid = codes >= 0
+    used = np.bincount(codes[valid] if not valid.all() else codes, minlength=len(categories)).astype(bool)
+    if used.all() and categories.is_monotonic_increasing:
+        return codes, categories
+    kept = np.flatnonzero(used)
+    names = np.asarray(categories[kept], dtype=object).astype(str)
+    order = np.argsort(names, kind="stable")
+    lut = np.full(len(categories), -1, dtype=np.int64)
+    lut[kept[order]] = np.arange(order.size)
+    return np.where(valid, lut[np.clip(codes, 0, None)], -1), names[order]
 
 
 def encode_series(*series) -> Encoded:
@@ -59,7 +86,7 @@ def encode_series(*series) -> Encoded:
     >>> e.classes.tolist(), [c.tolist() for c in e.codes]
     (['a', 'b', 'c'], [[1, 0], [2, 0]])
     """
-    parts = [s.factorize(sort=True) for s in series]
+    parts = [_codes_and_uniques(s) for s in series]
     missing = np.concatenate([codes < 0 for codes, _ in parts])
     if missing.any():
         rows = np.flatnonzero(missing)

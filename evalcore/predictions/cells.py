@@ -27,6 +27,10 @@ def parse_numbers(s: pd.Series, decimal_comma: bool = False) -> np.ndarray:
     """
     if s.dtype.kind == "f":
         return s.to_numpy(dtype=np.float64)
+    if isinstance(s.dtype, pd.CategoricalDtype):  # each distinct label parsed once
+        codes = s.cat.codes.to_numpy()
+        values = np.append(parse_numbers(pd.Series(s.cat.categories.astype("str")), decimal_comma), np.nan)
+        return values[np.where(codes < 0, len(values) - 1, codes)]
     fast = _arrow_numbers(s, decimal_comma)
     if fast is not None:
         return fast
@@ -91,41 +95,96 @@ def numeric_column(frame: pd.DataFrame, col: str, role: str = "score") -> np.nda
     return values
 
 
-def text_array(s: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow array behind a text Series (pandas' Arrow-backed strings), None for any other Series."""
-    if not hasattr(s.array, "__arrow_array__"):
-        return None
-    arr = s.array.__arrow_array__()
-    arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
-    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
-
-
 def label_column(frame: pd.DataFrame, col: str, role: str) -> pd.Series:
-    """A label column as text, outer spaces stripped; missing or blank cells are errors naming the rows.
+    """A label column as labels (:func:`labels_of`); missing or blank cells are errors naming the rows.
 
-    The checks look at the column's distinct values (Arrow's hash table), not at each row.
+    The checks look at the column's distinct values, not at each row: a column the CSV reader read as a
+    dictionary (Arrow's, a pandas Categorical) has them already; any other column is factorized once.
 
-    >>> label_column(pd.DataFrame({"t": pd.Series([" a", "b"], dtype="str")}), "t", "true label").tolist()
-    ['a', 'b']
+    >>> label_column(pd.DataFrame({"t": pd.Series([" a", "b", "a"], dtype="str")}), "t", "true label").tolist()
+    ['a', 'b', 'a']
     """
     refuse_nulls(frame, col, f"a {role}")
-    s = frame[col].astype("str")
-    text = text_array(s)
-    if text is None:  # not Arrow-backed (a frame built by hand): the same checks through pandas
-        stripped = s.str.strip()
-        blank = (stripped == "").to_numpy()
-        distinct_blank, padded = bool(blank.any()), bool((stripped != s).any())
+    s = frame[col]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, categories = s.cat.codes.to_numpy(), s.cat.categories.astype("str")
     else:
-        distinct = pc.unique(text)
-        trimmed = pc.utf8_trim_whitespace(distinct)
-        distinct_blank = bool(pc.any(pc.equal(trimmed, "")).as_py())
-        padded = bool(pc.any(pc.not_equal(trimmed, distinct)).as_py())
-        blank = pc.equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False) if distinct_blank else None
-    if distinct_blank:
-        rows = np.flatnonzero(blank)
-        raise input_error(f"a {role} in every row of column '{col}'", f"blank cells in {rows_text(rows + 1)}",
+        codes, categories = pd.factorize(s.astype("str"))
+        categories = pd.Index(categories, dtype="str")
+    return labels_of(codes, categories, s, col, role)
+
+
+def labels_of(codes: np.ndarray, categories: pd.Index, like: pd.Series, col: str | None = None,
+              role: str = "label") -> pd.Series:
+    """Labels as the reader keeps them: a Categorical of text whose categories are exactly the distinct labels
+    found, outer spaces stripped, sorted; ``like`` gives the index and name. Codes below 0 (missing) and blank
+    labels are errors naming the rows.
+
+    >>> s = labels_of(np.array([1, 0, 1]), pd.Index(["b ", "a"]), pd.Series([0, 0, 0], name="t"))
+    >>> s.tolist(), s.cat.categories.tolist()
+    (['a', 'b', 'a'], ['a', 'b'])
+    """
+    codes = np.asarray(codes)
+    where = f" of column '{col}'" if col else ""
+    if codes.size and codes.min() < 0:
+        rows = np.flatnonzero(codes < 0)
+        raise input_error(f"a {role} in every row{where}", f"missing values in {rows_text(rows + 1)}",
                           "fill or drop those rows")
-    return s.str.strip() if padded else s
+    used = _used(codes, len(categories))
+    stripped = categories.str.strip() if len(categories) else categories
+    blank = used & np.asarray(stripped == "", dtype=bool)
+    if blank.any():
+        rows = np.flatnonzero(blank[codes])
+        raise input_error(f"a {role} in every row{where}", f"blank cells in {rows_text(rows + 1)}",
+                          "fill or drop those rows")
+    if not (used.all() and stripped.equals(categories) and categories.is_monotonic_increasing
+            and categories.is_unique):
+        kept = np.asarray(stripped[used], dtype=object).astype(str)
+        names = np.unique(kept)
+        lut = np.zeros(len(categories), dtype=np.int32)
+        lut[used] = np.searchsorted(names, kept)
+        codes, categories = lut[codes], pd.Index(names, dtype="str")
+    labels = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    return pd.Series(labels, index=like.index, name=like.name)
+
+
+def _used(codes: np.ndarray, k: int) -> np.ndarray:
+    """Which of ``k`` categories the (non-negative) codes use; of two, the minimum and maximum tell.
+
+    >>> _used(np.array([1, 1], np.int8), 2).tolist(), _used(np.array([0, 2]), 3).tolist()
+    ([False, True], [True, False, True])
+    """
+    if not codes.size:
+        return np.zeros(k, dtype=bool)
+    if k <= 2:
+        used = np.zeros(k, dtype=bool)
+        used[[int(codes.min()), int(codes.max())]] = True
+        return used
+    return np.bincount(codes, minlength=k).astype(bool)
+
+
+def distinct_labels(*series: pd.Series) -> list[str]:
+    """The labels found in any of the label Series (:func:`labels_of`), sorted.
+
+    >>> distinct_labels(labels_of(np.array([0]), pd.Index(["b"]), pd.Series([0])),
+    ...                 labels_of(np.array([0, 1]), pd.Index(["a", "b"]), pd.Series([0, 0])))
+    ['a', 'b']
+    """
+    found: set[str] = set()
+    for s in series:
+        found |= set(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype) else set(pd.unique(s))
+    return sorted(found)
+
+
+def renamed_labels(s: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Label Series with each label renamed through ``names`` (labels left out keep their name).
+
+    >>> renamed_labels(labels_of(np.array([0, 1]), pd.Index(["0", "1"]), pd.Series([0, 0])), {"0": "z"}).tolist()
+    ['z', '1']
+    """
+    categories = s.cat.categories
+    renamed = pd.Index([names.get(c, c) for c in categories], dtype="str")
+    return labels_of(s.cat.codes.to_numpy(), renamed, s)
 
 
 def regression_values(s: pd.Series, col: str | None, decimal_comma: bool) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evalcore.errors import input_error, preview, rows_text
-from evalcore.predictions.cells import label_column, looks_continuous, numeric_column
+from evalcore.predictions.cells import distinct_labels, label_column, looks_continuous, numeric_column, renamed_labels
 from evalcore.predictions.columns import PROB, TRUE_NAMES, Y_PRED, Y_TRUE, ColumnMap
 from evalcore.predictions.validated import Predictions
 
@@ -36,7 +36,7 @@ def resolve(frame: pd.DataFrame, mapping: ColumnMap, source: str = "upload") -> 
     if mapping.score is not None:
         score = _single_score(frame, mapping.score, y_true, y_pred)
         return Predictions(frame, mapping, "binary", y_true, y_pred, score, None, warnings, source)
-    n_classes = len(pd.unique(pd.concat([y_true, y_pred])))
+    n_classes = len(distinct_labels(y_true, y_pred))
     task = "binary" if n_classes <= 2 else "multiclass"
     return Predictions(frame, mapping, task, y_true, y_pred, None, None, warnings, source)
 
@@ -111,18 +111,18 @@ def _probability_matrix(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
 
 def _indices_to_names(s: pd.Series, classes: tuple[str, ...]) -> pd.Series:
     """Labels given as 0..K-1 indices into the probability columns become class names."""
-    values = set(pd.unique(s))
+    values = set(distinct_labels(s))
     if values <= set(classes):
         return s
     index_names = {str(i): c for i, c in enumerate(classes)}
     if values <= set(index_names):
-        return s.map(index_names).astype("str")
+        return renamed_labels(s, index_names)
     return s
 
 
 def _check_known(s: pd.Series, classes: tuple[str, ...], role: str, col: str | None) -> None:
     """Every label is one of the probability columns' classes."""
-    unknown = sorted(set(pd.unique(s)) - set(classes))
+    unknown = sorted(set(distinct_labels(s)) - set(classes))
     if unknown:
         rows = np.flatnonzero(~s.isin(classes).to_numpy())
         raise input_error(f"{role} labels in column '{col}' among the probability columns' classes "
@@ -133,7 +133,7 @@ def _check_known(s: pd.Series, classes: tuple[str, ...], role: str, col: str | N
 def _single_score(frame: pd.DataFrame, column: str, y_true: pd.Series, y_pred: pd.Series | None) -> np.ndarray:
     """One score column, for a task of at most two classes."""
     score = numeric_column(frame, column)
-    n_classes = len(pd.unique(y_true if y_pred is None else pd.concat([y_true, y_pred])))
+    n_classes = len(distinct_labels(y_true) if y_pred is None else distinct_labels(y_true, y_pred))
     if n_classes > 2:
         raise input_error(f"two classes for a single score column '{column}'", f"{n_classes} classes",
                           f"give one {PROB}<class> column per class for multiclass files")

@@ -179,3 +179,15 @@ def test_a_regression_report_states_no_classification_settings():
     at.selectbox(key="eval_sample").set_value("Diabetes (regression, ridge)").run()
     line = next(shown(c.value) for c in at.caption if "task: regression" in shown(c.value))
     assert "averaging" not in line and "zero_division" not in line and "clipping" not in line, line
+
+
+def test_sessions_uploading_the_same_file_share_one_parse_and_one_evaluation():
+    from ui.cache import SHARED
+    data = binary_csv(3000, seed=21)
+    first = _upload(_app(), data, "shared.csv")
+    before = SHARED.computed
+    second = _upload(_app(), data, "shared.csv")
+    assert SHARED.computed == before  # the second session computed nothing
+    assert [m.value for m in second.metric] == [m.value for m in first.metric]
+    _upload(_app(), binary_csv(3000, seed=22), "shared.csv")
+    assert SHARED.computed == before + 2  # other bytes: a new table and a new evaluation
