@@ -18,8 +18,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -214,7 +216,7 @@ def _wrong_field_count(body: Buffer, names: list[str], plan: CsvPlan, block: int
     return input_error(expected, f"{row.actual_columns:,} in {where} ('{_shown(row.text or '')}')", fix)
 
 
-NUMBER_SAMPLE_BYTES = 1 << 18  # the first rows whose cells tell which columns hold decimal numbers
+NUMBER_SAMPLE_BYTES = 1 << 16  # the first rows whose cells tell which columns hold decimal numbers
 
 
 def _decimal_columns(body: Buffer, names: list[str], plan: CsvPlan, candidates: Collection[str]) -> frozenset[str]:
@@ -275,10 +277,84 @@ def read_csv_table(data: Buffer, name: str, keep_text: Callable[[list[str]], Col
     candidates = set() if keep_text is None else set(names) - labels
     plan = replace(plan, numbers=_decimal_columns(body, names, plan, candidates))
     table = _read_body(body, names, plan, _Origin(name, data, start, bom))
-    frame = table.to_pandas()
+    frame = frame_of(table)
     if sep == ";":
         frame.attrs["decimal_comma"] = True
     return frame
+
+
+PARALLEL_COPY_BYTES = 16 << 20  # a float matrix at least this large is filled by one thread per column
+
+
+def frame_of(table: pa.Table) -> pd.DataFrame:
+    """A table as a frame, its float64 columns copied once into one read-only column-ordered matrix whose
+    columns the frame's columns are (so that consecutive probability columns are one matrix without a copy,
+    :func:`stacked`); every other column converted by Arrow.
+
+    >>> frame = frame_of(pa.table({"a": [1.0, 2.0], "t": ["x", "y"], "b": [3.0, 4.0]}))
+    >>> stacked([frame["a"].to_numpy(), frame["b"].to_numpy()]).tolist()
+    [[1.0, 3.0], [2.0, 4.0]]
+    """
+    floats = [i for i, f in enumerate(table.schema) if pa.types.is_float64(f.type) and table.column(i).null_count == 0]
+    matrix = np.empty((table.num_rows, len(floats)), dtype=np.float64, order="F")
+
+    def copy(j: int) -> None:
+        at = 0
+        for chunk in table.column(floats[j]).chunks:
+            matrix[at: at + len(chunk), j] = chunk.to_numpy()
+            at += len(chunk)
+
+    if matrix.nbytes >= PARALLEL_COPY_BYTES and len(floats) > 1:  # numpy copies without the GIL: every core
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            list(pool.map(copy, range(len(floats))))
+    else:
+        for j in range(len(floats)):
+            copy(j)
+    matrix.flags.writeable = False  # shared by every session that opened the file
+    column_of = {i: j for j, i in enumerate(floats)}
+    columns = {name: matrix[:, column_of[i]] if i in column_of else _column(table.column(i))
+               for i, name in enumerate(table.column_names)}
+    return pd.DataFrame(columns, copy=False)
+
+
+def _column(col: pa.ChunkedArray):
+    """A column for the frame: a dictionary of text as a Categorical built from its codes (a third of Arrow's
+    conversion), anything else as Arrow converts it."""
+    if not (pa.types.is_dictionary(col.type) and pa.types.is_string(col.type.value_type) and col.null_count == 0
+            and col.num_chunks):
+        return col.to_pandas()
+    col = col.unify_dictionaries()
+    codes = [chunk.indices.to_numpy() for chunk in col.chunks]
+    categories = pd.Index(col.chunk(0).dictionary.to_pandas(), dtype="str")
+    return pd.Categorical.from_codes(codes[0] if len(codes) == 1 else np.concatenate(codes), categories=categories,
+                                     validate=False)
+
+
+def stacked(columns: list[np.ndarray]) -> np.ndarray | None:
+    """The columns as one (rows, k) matrix without a copy when they are consecutive columns of one
+    column-ordered matrix (as :func:`frame_of` makes them), else None.
+
+    >>> m = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    >>> stacked([m[:, 1], m[:, 2]]).tolist(), stacked([m[:, 2], m[:, 1]])
+    ([[1.0, 2.0], [4.0, 5.0]], None)
+    """
+    if not columns:
+        return None
+    base = columns[0].base
+    while isinstance(base, np.ndarray) and base.base is not None and base.ndim != 2:
+        base = base.base
+    if not isinstance(base, np.ndarray) or base.ndim != 2 or not base.flags.f_contiguous or base.size == 0:
+        return None
+    start = base.__array_interface__["data"][0]
+    step = base.strides[1]
+    first = columns[0].__array_interface__["data"][0] - start
+    if first % step or len(columns) * step + first > base.shape[1] * step:
+        return None
+    for j, col in enumerate(columns):
+        if col.shape != (base.shape[0],) or col.strides != (base.strides[0],) or \
+                col.__array_interface__["data"][0] != start + first + j * step:
+            return None
+    return base[:, first // step: first // step + len(columns)]
 
 
 @dataclass(frozen=True)
@@ -533,6 +609,50 @@ def _as_text_or_float(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
     return col.cast(pa.string())  # integers, dates, times, durations, decimals, nulls
 
 
+SMALL_INTEGER_SPAN = 1 << 16  # integer labels within this span are encoded by counting, not hashing
+
+
+def _small_integers(chunk: pa.Array) -> pa.DictionaryArray | None:
+    """Integer labels without nulls within a small span as a dictionary, by counting (no hash table): class
+    indices such as 0-9. None for any other array.
+
+    >>> _small_integers(pa.array([7, 3, 7])).dictionary.to_pylist()
+    [3, 7]
+    """
+    if not pa.types.is_integer(chunk.type) or chunk.null_count or not len(chunk):
+        return None
+    values = chunk.to_numpy()
+    low, high = int(values.min()), int(values.max())
+    if high - low >= SMALL_INTEGER_SPAN:
+        return None
+    offsets = (values - low).astype(np.int32) if low else values.astype(np.int32, copy=False)
+    present = np.flatnonzero(np.bincount(offsets, minlength=high - low + 1))
+    lut = np.zeros(high - low + 1, dtype=np.int32)
+    lut[present] = np.arange(present.size, dtype=np.int32)
+    indices = offsets if present.size == high - low + 1 else lut[offsets]
+    return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(present + low, type=chunk.type))
+
+
+def _as_label(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A label column as a dictionary of text, each distinct value converted (and its UTF-8 checked) once; None
+    for a column that is not integers or text, or whose text is not all UTF-8 (read as text, so the row can be
+    named)."""
+    t = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+    if not (pa.types.is_integer(t) or pa.types.is_string(t) or pa.types.is_large_string(t)):
+        return None
+    chunks = []
+    for chunk in col.chunks:
+        encoded = chunk if pa.types.is_dictionary(chunk.type) else _small_integers(chunk)
+        encoded = encoded if encoded is not None else pc.dictionary_encode(chunk)
+        try:
+            dictionary = encoded.dictionary.cast(pa.string())
+            dictionary.validate(full=True)
+        except (pa.ArrowException, ValueError):
+            return None
+        chunks.append(pa.DictionaryArray.from_arrays(encoded.indices.cast(pa.int32()), dictionary))
+    return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.string()))
+
+
 def _counted_read(pf: pq.ParquetFile, columns: list[str], batch_rows: int, limit: int, name: str) -> pa.Table:
     """Read batch by batch, refusing as soon as the decoded size (dictionaries expanded) passes the limit."""
     batches: list[pa.RecordBatch] = []
@@ -549,8 +669,11 @@ def _counted_read(pf: pq.ParquetFile, columns: list[str], batch_rows: int, limit
     return pa.Table.from_batches(batches, schema=batches[0].schema)
 
 
-def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
-    """A Parquet file's columns of single values; refused once its decoded size passes ``limit``."""
+def read_parquet_table(data: Buffer, name: str, limit: int,
+                       labels: Callable[[list[str]], Collection[str]] | None = None) -> pd.DataFrame:
+    """A Parquet file's columns of single values; refused once its decoded size passes ``limit``. The columns
+    ``labels(names)`` names are text Categoricals (each distinct value converted once), floats are float64, the
+    rest text."""
     source, meta, schema = _parquet_metadata(data, name)
     if meta.num_columns > MAX_COLUMNS:
         raise too_many_columns(name, f"{meta.num_columns:,}")
@@ -563,8 +686,9 @@ def read_parquet_table(data: Buffer, name: str, limit: int) -> pd.DataFrame:
                           f"only columns of lists, structs or maps ({preview([c for c, _ in left_out])})",
                           "write the labels, predictions and scores as plain columns")
     table = _read_columns(source, meta, columns, limit, name)
-    kept, arrays, unreadable = _single_value_columns(columns, table, name)
-    frame = pa.table(arrays, names=kept).to_pandas(ignore_metadata=True) if kept else pd.DataFrame()
+    label_names = set(labels(columns)) if labels is not None else set()
+    kept, arrays, unreadable = _single_value_columns(columns, table, name, label_names)
+    frame = frame_of(pa.table(arrays, names=kept)) if kept else pd.DataFrame()
     frame.columns = kept
     nulls = _null_rows(kept, arrays)
     if nulls:
@@ -605,14 +729,15 @@ def _read_columns(source: pa.Buffer, meta: pq.FileMetaData, columns: list[str], 
                              exc) from None
 
 
-def _single_value_columns(columns: list[str], table: pa.Table, name: str
+def _single_value_columns(columns: list[str], table: pa.Table, name: str, labels: Collection[str] = ()
                           ) -> tuple[list[str], list[pa.Array], list[str]]:
     """(names kept, their columns as text or float, the unreadable ones described); text that is not UTF-8 is an
     error naming the row."""
     kept, arrays, unreadable = [], [], []
     for col_name, col in zip(columns, table.columns):
         try:
-            converted = _as_text_or_float(col)
+            converted = _as_label(col) if col_name in labels else None
+            converted = converted if converted is not None else _as_text_or_float(col)
         except (pa.ArrowException, ValueError, TypeError):
             converted = None
         if converted is None:

@@ -44,7 +44,7 @@ def load_frame(source, name: str | None = None, *, max_bytes: int | None = None)
         raise input_error(f"data in '{name}'", "an empty file (0 bytes)" if not was_gzip else "an empty file",
                           "upload the file again" if not was_gzip else "upload a file with a header and rows")
     if bytes(data[:4]) == b"PAR1" or name.lower().endswith((".parquet", ".pq")):
-        return read_parquet_table(data, name, limit), name
+        return read_parquet_table(data, name, limit, labels=label_columns), name
     if name.lower().endswith(".gz") and not was_gzip:
         raise input_error(f"gzip-compressed data in '{name}'", "a file that is not gzip",
                           "rename it without .gz, or compress it with gzip")

@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from evalcore.errors import input_error, preview, rows_text
-from evalcore.predictions.cells import distinct_labels, label_column, looks_continuous, numeric_column, renamed_labels
+from evalcore.file_tables import stacked
+from evalcore.predictions.cells import (distinct_labels, label_column, looks_continuous, numeric_column, parse_numbers,
+                                       refuse_nulls, renamed_labels)
 from evalcore.predictions.columns import PROB, TRUE_NAMES, Y_PRED, Y_TRUE, ColumnMap
 from evalcore.predictions.validated import Predictions
 
@@ -95,16 +97,25 @@ def _with_probabilities(frame: pd.DataFrame, mapping: ColumnMap, y_true: pd.Seri
 
 
 def _probability_matrix(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    """The probability columns as one (rows, classes) matrix in column order (Fortran): each column is checked
-    and copied whole, and the one-vs-rest passes read a class's column without a stride."""
-    matrix = np.empty((len(frame), len(cols)), dtype=np.float64, order="F")
-    for j, col in enumerate(cols):
-        values = numeric_column(frame, col, "probability")
-        if values.size and (values.min() < 0 or values.max() > 1):
+    """The probability columns as one (rows, classes) matrix in column order (Fortran), each column checked: the
+    reader's own matrix when the columns are consecutive in it (no copy), else each column copied into a new one.
+    The one-vs-rest passes read a class's column without a stride."""
+    columns = []
+    for col in cols:
+        refuse_nulls(frame, col, "a number")
+        values = parse_numbers(frame[col], bool(frame.attrs.get("decimal_comma")))
+        if values.size and not (values.min() >= 0 and values.max() <= 1):  # False for NaN too: two passes
+            values = numeric_column(frame, col, "probability")  # a word, a blank, NaN: said by row
             bad = np.flatnonzero((values < 0) | (values > 1))
             raise input_error(f"probabilities in [0, 1] in column '{col}'",
                               f"{values[bad[0]]:g}{' and others' if bad.size > 1 else ''} in {rows_text(bad + 1)}",
                               "pass probabilities (softmax of the raw scores), not logits or percentages")
+        columns.append(values)
+    shared = stacked(columns)
+    if shared is not None:
+        return shared
+    matrix = np.empty((len(frame), len(cols)), dtype=np.float64, order="F")
+    for j, values in enumerate(columns):
         matrix[:, j] = values
     return matrix
 
