@@ -7,7 +7,7 @@ PORT ?= 8501
 # this machine and read every run. `make run HOST=0.0.0.0` exposes it to the network on purpose.
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-ray check bench bench-ablation bench-train bench-runs bench-team bench-limits clean
+.PHONY: run test test-ray check bench bench-evaluate bench-ablation bench-train bench-runs bench-team bench-limits clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,12 @@ test-ray: $(VENV)/.dev
 	unshare -n sh -c 'ip link set lo up && EVALCORE_RAY_TESTS=1 KERAS_HOME=$(CURDIR)/.evalcore/keras \
 		$(BIN)/python -m pytest -p no:cacheprovider tests/ray'
 
+# Every speed budget in one table (issue 11): reading, evaluating, memory, runs, training, the browser (Debian's
+# chromium). The table is kept in docs/bench-speed.txt; the README's performance table is copied from it.
 bench: $(VENV)/.dev
+	KERAS_HOME=$(CURDIR)/.evalcore/keras $(BIN)/python -m bench.speed | tee docs/bench-speed.txt
+
+bench-evaluate: $(VENV)/.dev
 	$(BIN)/python -m bench.evaluate_speed
 
 bench-train: $(VENV)/.dev

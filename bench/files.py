@@ -55,14 +55,18 @@ def _write_csv(path: Path, columns: dict[str, np.ndarray]) -> Path:
     return path
 
 
-def binary(rows: int) -> Path:
-    y, s = binary_arrays(rows)
-    return _write_csv(FOLDER / f"binary-{rows}.csv", {"y_true": y, "score": s})
+def _named(kind: str, rows: int, seed: int, suffix: str = "csv") -> Path:
+    return FOLDER / (f"{kind}-{rows}.{suffix}" if not seed else f"{kind}-{rows}-seed{seed}.{suffix}")
 
 
-def multiclass(rows: int) -> Path:
-    y, p = multiclass_arrays(rows)
-    return _write_csv(FOLDER / f"multiclass-{rows}.csv",
+def binary(rows: int, seed: int = 0) -> Path:
+    y, s = binary_arrays(rows, seed)
+    return _write_csv(_named("binary", rows, seed), {"y_true": y, "score": s})
+
+
+def multiclass(rows: int, seed: int = 0) -> Path:
+    y, p = multiclass_arrays(rows, seed)
+    return _write_csv(_named("multiclass", rows, seed),
                       {"y_true": y, **{f"prob_{k}": p[:, k] for k in range(CLASSES)}})
 
 

@@ -33,7 +33,7 @@ class Row:
     reference: str
     ref_value: float | None
     ours: float
-    budget: float
+    budget: float | None  # None: reported, no budget of its own
     unit: str = "s"
 
     @property
@@ -41,17 +41,20 @@ class Row:
         return self.ours / self.ref_value if self.ref_value else self.ours
 
     @property
-    def holds(self) -> bool:
-        return self.measured < self.budget
+    def holds(self) -> bool | None:
+        return None if self.budget is None else self.measured < self.budget
 
     def cells(self) -> list[str]:
         ref = f"{self.reference} {self.ref_value:.3f} s" if self.ref_value is not None else self.reference
         ours = f"{self.ours:.0f} MB" if self.unit == "MB" else f"{self.ours:.3f} s"
-        if self.ref_value is not None:
+        if self.budget is None:
+            measured, budget = (f"{self.measured:.2f}x" if self.ref_value is not None else ours), "—"
+        elif self.ref_value is not None:
             measured, budget = f"{self.measured:.2f}x", f"{self.budget:g}x"
         else:
             measured, budget = ours, (f"{self.budget:g} MB" if self.unit == "MB" else f"{self.budget:g} s")
-        return [self.figure, ref, ours, measured, budget, "yes" if self.holds else "NO"]
+        holds = {None: "—", True: "yes", False: "NO"}[self.holds]
+        return [self.figure, ref, ours, measured, budget, holds]
 
 
 def alternating(reference: Callable[[], object], ours: Callable[[], object], repeat: int) -> tuple[float, float]:

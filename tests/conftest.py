@@ -19,6 +19,9 @@ collect_ignore = [] if os.environ.get("EVALCORE_RAY_TESTS") == "1" else ["ray"]
 def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("EVALCORE_HOME", str(tmp_path / "evalcore-home"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    # No standby training worker (an idle TensorFlow process per test home); the tests of the standby, and the
+    # browser test of the Train page, turn it on.
+    monkeypatch.setenv("EVALCORE_STANDBY", "0")
 
 
 def binary_csv(n: int, seed: int = 0, with_group: bool = True) -> bytes:

@@ -224,11 +224,13 @@ def execution_panel() -> Request | None:
 
 def start_button(config: TrainConfig, request: Request | None = None) -> None:
     """Train: check the settings (a clear message, nothing started, if they are wrong), then start the run."""
-    if st.button("Train", type="primary", key="train_start", use_container_width=True):
-        run_id = launch.start(config, run_store(), request=request)
-        st.session_state[RUN_KEY] = run_id
-        st.session_state[PICK_KEY] = run_id  # show the new run (the picker is drawn after this button)
-        st.toast(f"Run #{run_id} started.")
+    if not st.button("Train", type="primary", key="train_start", use_container_width=True):
+        launch.prewarm(run_store())  # a worker with TensorFlow imported, waiting for this button
+        return
+    run_id = launch.start(config, run_store(), request=request)
+    st.session_state[RUN_KEY] = run_id
+    st.session_state[PICK_KEY] = run_id  # show the new run (the picker is drawn after this button)
+    st.toast(f"Run #{run_id} started.")
 
 
 def ablation_button(config: TrainConfig, request: Request | None = None) -> None:

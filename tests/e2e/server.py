@@ -40,9 +40,9 @@ def resident_mb(pid: int) -> float:
 
 
 @contextmanager
-def streamlit_server(home: Path):
+def streamlit_server(home: Path, extra_env: dict[str, str] | None = None):
     port = free_port()
-    env = {**os.environ, "EVALCORE_HOME": str(home), "KERAS_HOME": str(home / "keras")}
+    env = {**os.environ, "EVALCORE_HOME": str(home), "KERAS_HOME": str(home / "keras"), **(extra_env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",

@@ -18,7 +18,8 @@ SERVER_MEMORY_BUDGET_MB = 400
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
-    with streamlit_server(home) as url, sync_playwright() as pw:
+    # EVALCORE_STANDBY=1, as `make run` has it: the page keeps a worker ready, with TensorFlow imported
+    with streamlit_server(home, {"EVALCORE_STANDBY": "1"}) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         pg = browser.new_page(viewport={"width": 1440, "height": 1300})
         pg.set_default_timeout(30_000)

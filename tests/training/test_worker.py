@@ -119,3 +119,32 @@ def test_the_run_outlives_the_server_that_started_it(tmp_path):
     store = SqliteRunStore(tmp_path)
     run = wait_for(lambda: (r := store.run(run_id)).status in (FINISHED, FAILED, LOST) and r, 90, "the run's end")
     assert run.status == FINISHED and _epochs(store, run_id) == 4
+
+
+def test_a_standby_worker_takes_the_next_run_and_a_new_one_is_started_for_the_one_after(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALCORE_STANDBY", "1")
+    store = SqliteRunStore(tmp_path)
+    launch.prewarm(store)
+    wait_for(lambda: launch.standby_ready(store), 90, "the standby worker's TensorFlow import")
+    (standby, _), = launch._standbys.values()
+    run_id = launch.start(TrainConfig(dataset="iris", epochs=2), store)
+    assert store.run(run_id).pid == standby.pid  # the waiting worker took it: no new process, no new import
+    run = wait_for(lambda: (r := store.run(run_id)).status in (FINISHED, FAILED) and r, 90, "the run's end")
+    assert run.status == FINISHED
+    assert (launch.run_workspace(store, run_id) / "worker.log").exists()  # its output went to the run's log
+    assert not launch.standby_ready(store)  # used up; the Train page starts the next one
+    launch.prewarm(store)
+    (following, _), = launch._standbys.values()
+    assert following.pid != standby.pid
+    following.stdin.close()  # its launcher went away: it ends without training anything
+    assert following.wait(timeout=90) == 0
+
+
+def test_without_a_standby_a_run_starts_its_own_worker(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALCORE_STANDBY", "0")
+    store = SqliteRunStore(tmp_path)
+    launch.prewarm(store)
+    assert not launch.standby_ready(store)
+    run_id = launch.start(TrainConfig(dataset="iris", epochs=1), store)
+    run = wait_for(lambda: (r := store.run(run_id)).status in (FINISHED, FAILED) and r, 90, "the run's end")
+    assert run.status == FINISHED and run.pid != os.getpid()
