@@ -22,23 +22,27 @@ from evalcore.metrics import evaluate
 from evalcore.predictions import read_predictions
 
 
-def python_calls(fn) -> int:
-    """Function calls (Python functions, and built-ins called from Python, such as a regex's search) made while
-    ``fn()`` runs, in this thread and any it starts."""
-    count = 0
-
-    def profile(frame, event, arg):
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-
-    threading.setprofile(profile)
-    sys.setprofile(profile)
+def profiled(fn, hook) -> None:
+    """Run ``fn()`` with ``hook(frame, event, arg)`` seeing every call, in this thread and any it starts."""
+    threading.setprofile(hook)
+    sys.setprofile(hook)
     try:
         fn()
     finally:
         sys.setprofile(None)
         threading.setprofile(None)
+
+
+def python_calls(fn) -> int:
+    """Function calls (Python functions, and built-ins called from Python, such as a regex's search) made while
+    ``fn()`` runs, in this thread and any it starts."""
+    count = 0
+
+    def hook(frame, event, arg):
+        nonlocal count
+        count += event in ("call", "c_call")
+
+    profiled(fn, hook)
     return count
 
 
@@ -78,29 +82,21 @@ def test_reading_runs_the_same_python_at_ten_times_the_rows(make, name):
     assert calls_large == pytest.approx(calls_small, abs=3)
 
 
-SORTS = {"sort", "argsort", "partition", "argpartition", "lexsort"}
+SORTS = {"sort", "argsort", "partition", "argpartition"}
 
 
 def large_sorts(fn, rows: int) -> int:
-    """Sorts (sort, argsort, partition, lexsort, in every thread) of arrays of at least ``rows`` values."""
+    """Sorts (ndarray.sort, argsort, partition, argpartition, in every thread) of arrays of at least ``rows``
+    values: numpy's sort functions call these methods."""
     count = 0
 
-    def profile(frame, event, arg):
+    def hook(frame, event, arg):
         nonlocal count
         if event == "c_call" and getattr(arg, "__name__", "") in SORTS:
             target = getattr(arg, "__self__", None)
-            if isinstance(target, np.ndarray) and target.size >= rows:
-                count += 1
-            elif not isinstance(target, np.ndarray):
-                count += int(frame.f_locals.get("a", np.empty(0)).size >= rows) if "a" in frame.f_locals else 0
+            count += isinstance(target, np.ndarray) and target.size >= rows
 
-    threading.setprofile(profile)
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-        threading.setprofile(None)
+    profiled(fn, hook)
     return count
 
 
