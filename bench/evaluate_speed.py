@@ -1,6 +1,6 @@
 """evaluate() against scikit-learn computing the same metrics, in one run (ratios; this machine is noisy).
 
-Run: make bench   (or .venv/bin/python -m bench.evaluate_speed [--rows N])
+Run: make bench-evaluate   (or .venv/bin/python -m bench.evaluate_speed [--rows N]); `make bench` has every budget
 Reports: binary 10M rows with scores, multiclass (10 classes), string vs integer labels, the floor
 (one np.sort of the scores + one np.bincount), and peak memory (ru_maxrss of a child process).
 """
