@@ -35,10 +35,11 @@ def safe(text) -> str:
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
     """Shared look. A light theme set property by property: applying a named template costs ~20 ms a figure,
-    which the threshold slider pays on every move."""
+    which the threshold slider pays on every move. The legend goes under the plot, so a half-width chart at 800 px
+    keeps its plot wide."""
     fig.update_layout(title=dict(text=title, x=0.01), height=height, font=FONT, paper_bgcolor="white",
                       plot_bgcolor="white", margin=dict(l=60, r=20, t=50, b=50),
-                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11)),
+                      legend=dict(orientation="h", x=0, y=-0.22, yanchor="top", font=dict(size=11)),
                       xaxis=dict(title=x, **AXIS), yaxis=dict(title=y, **AXIS))
     return fig
 

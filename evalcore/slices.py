@@ -37,7 +37,9 @@ def slice_specs(prepared: Prepared) -> tuple[MetricSpec, ...]:
 
 
 def _group_codes(groups, max_groups: int) -> tuple[np.ndarray, pd.Index]:
-    values = pd.Series(np.asarray(groups, dtype=object)).fillna("(missing)").astype(str)
+    values = pd.Series(np.asarray(groups, dtype=object))
+    blank = values.isna() | (values.astype(str).str.strip() == "")  # a CSV's empty cell is text ''
+    values = values.astype(str).where(~blank, "(missing)")
     counts = values.value_counts()
     keep = counts.index[:max_groups]
     if len(counts) > max_groups:

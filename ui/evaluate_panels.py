@@ -234,17 +234,27 @@ def misclassified_panel(frame: pd.DataFrame, prepared: Prepared, report: Evaluat
         _, t, p = cells[options.index(choice) - 1]
         mask = (prepared.codes_true == t) & (pred == p)
     rows = np.flatnonzero(mask)
-    shown = frame.iloc[rows[:1000]].copy()
-    shown.insert(0, "row", rows[:1000] + 1)
-    shown.insert(1, "true", [classes[i] for i in prepared.codes_true[rows[:1000]]])
-    shown.insert(2, "predicted", [classes[i] for i in pred[rows[:1000]]])
+    shown = misclassified_rows(frame, rows[:1000], classes, prepared.codes_true, pred)
     st.caption(f"{len(rows):,} rows" + (" (first 1,000 shown; download for all)" if len(rows) > 1000 else ""))
     st.dataframe(shown, hide_index=True, key="mis_table")
     if st.toggle(f"Prepare a CSV of these {len(rows):,} rows", key="mis_prepare"):
-        full = frame.iloc[rows].copy()
-        full.insert(0, "predicted", [classes[i] for i in pred[rows]])
+        full = misclassified_rows(frame, rows, classes, prepared.codes_true, pred)
         st.download_button("Download these rows (CSV)", frame_to_csv(full), "misclassified.csv", "text/csv",
                            key="mis_download")
+
+
+def misclassified_rows(frame: pd.DataFrame, rows: np.ndarray, classes: list[str], codes_true: np.ndarray,
+                       pred: np.ndarray) -> pd.DataFrame:
+    """The file's ``rows`` with their row number (from 1), true and predicted class first; the reader's label
+    columns (Categoricals) as plain text, as the file has them (the grid draws padded categories as blanks)."""
+    table = frame.iloc[rows].copy()
+    for col in table.columns:
+        if isinstance(table[col].dtype, pd.CategoricalDtype):
+            table[col] = table[col].astype("str")
+    table.insert(0, "row", rows + 1)
+    table.insert(1, "true", [classes[i] for i in codes_true[rows]])
+    table.insert(2, "predicted", [classes[i] for i in pred[rows]])
+    return table.reset_index(drop=True)
 
 
 def slices_panel(frame: pd.DataFrame, other_columns: list[str], prepared: Prepared,

@@ -191,3 +191,21 @@ def test_sessions_uploading_the_same_file_share_one_parse_and_one_evaluation():
     assert [m.value for m in second.metric] == [m.value for m in first.metric]
     _upload(_app(), binary_csv(3000, seed=22), "shared.csv")
     assert SHARED.computed == before + 2  # other bytes: a new table and a new evaluation
+
+
+def test_misclassified_rows_show_padded_labels_as_text_and_the_download_holds_what_is_shown():
+    data = b"y_true,y_pred,site\n cat,dog ,n\ndog ,dog ,s\n cat, cat,n\ndog , cat,\n"
+    at = _open(_upload(_app(), data, "padded.csv"), "Misclassified")
+    shown = _table(at, "row")
+    # Chromium's grid drew padded Categorical cells as blanks: the table holds plain text
+    assert not any(isinstance(t, pd.CategoricalDtype) for t in shown.dtypes)
+    assert shown["y_true"].tolist() == [" cat", "dog "] and shown["true"].tolist() == ["cat", "dog"]
+    from evalcore.predictions import read_predictions
+    from ui.evaluate_panels import misclassified_rows
+    p = read_predictions(data, name="padded.csv")
+    prepared = p.prepare()
+    pred = prepared.predicted_codes(None)
+    full = misclassified_rows(p.frame, np.flatnonzero(pred != prepared.codes_true), list(prepared.classes),
+                              prepared.codes_true, pred)
+    assert list(full.columns) == ["row", "true", "predicted", "y_true", "y_pred", "site"]
+    assert full.astype(str).values.tolist() == shown.astype(str).values.tolist()  # the download is the table
