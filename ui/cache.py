@@ -9,6 +9,7 @@ by ``$EVALCORE_CACHE_SIZE`` (:func:`evalcore.limits.cache_bytes`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -36,7 +37,11 @@ class Source:
     read: Callable[[], Buffer]
 
 
-SHARED = SharedCache(cache_bytes())  # one per server process: every session's tables and evaluations
+@functools.cache
+def shared() -> SharedCache:
+    """The server's one cache of every session's tables and evaluations, sized by ``$EVALCORE_CACHE_SIZE`` when
+    first used (a wrong value is then an InputError on the page, not a failed import)."""
+    return SharedCache(cache_bytes())
 
 
 def content_key(data: Buffer) -> str:
@@ -59,7 +64,7 @@ def upload_source(up) -> Source:
 
 def table_of(source: Source) -> pd.DataFrame:
     """The parsed table of a source (labels as Categoricals, decimal numbers as floats, the rest as text)."""
-    return SHARED.get(("table", source.key, source.name), lambda: load_frame(source.read(), source.name)[0],
+    return shared().get(("table", source.key, source.name), lambda: load_frame(source.read(), source.name)[0],
                       lambda: st.spinner("Reading the file…"))
 
 
@@ -72,7 +77,7 @@ def evaluation_of(source: Source, mapping: ColumnMap, pos_label: str | None = No
         predictions = resolve(frame, mapping, source.name)
         return predictions, predictions.prepare(pos_label=pos_label)
 
-    return SHARED.get(key, compute, lambda: st.spinner("Computing metrics…"))
+    return shared().get(key, compute, lambda: st.spinner("Computing metrics…"))
 
 
 def predictions_of(source: Source) -> Predictions:

@@ -59,23 +59,35 @@ def is_text_series(y) -> bool:
     return hasattr(y, "factorize") and _is_string_dtype(dtype)
 
 
+def compact_codes(codes: np.ndarray, categories, used: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into ``categories`` as codes into the distinct names of the categories in use, sorted, equal names
+    merged; a code below 0 (missing) stays -1. ``used`` (which categories the codes use) when already known.
+
+    >>> codes, names = compact_codes(np.array([2, 0, -1, 2]), ["b", "unused", "a"])
+    >>> codes.tolist(), names.tolist()
+    ([0, 1, -1, 0], ['a', 'b'])
+    """
+    codes = np.asarray(codes)
+    valid = codes >= 0
+    if used is None:
+        used = np.bincount(codes if valid.all() else codes[valid], minlength=len(categories)).astype(bool)
+    kept = np.flatnonzero(used)
+    names, inverse = np.unique(np.asarray(categories, dtype=object)[kept].astype(str), return_inverse=True)
+    lut = np.full(len(categories), -1, dtype=np.int64)
+    lut[kept] = inverse
+    return np.where(valid, lut[np.clip(codes, 0, None)], -1), names
+
+
 def _codes_and_uniques(s) -> tuple[np.ndarray, object]:
     """A text Series' codes and the labels they index: a Categorical's own codes and the categories in use (no
     hash of the rows), else the Series factorized (sorted)."""
     if not _is_categorical(s.dtype):
         return s.factorize(sort=True)
-    codes = s.cat.codes.to_numpy()
-    categories = s.cat.categories
-    valid = codes >= 0
-    used = np.bincount(codes[valid] if not valid.all() else codes, minlength=len(categories)).astype(bool)
-    if used.all() and categories.is_monotonic_increasing:
+    codes, categories = s.cat.codes.to_numpy(), s.cat.categories
+    if codes.size and codes.min() >= 0 and categories.is_monotonic_increasing and \
+            np.bincount(codes, minlength=len(categories)).all():
         return codes, categories
-    kept = np.flatnonzero(used)
-    names = np.asarray(categories[kept], dtype=object).astype(str)
-    order = np.argsort(names, kind="stable")
-    lut = np.full(len(categories), -1, dtype=np.int64)
-    lut[kept[order]] = np.arange(order.size)
-    return np.where(valid, lut[np.clip(codes, 0, None)], -1), names[order]
+    return compact_codes(codes, categories)
 
 
 def encode_series(*series) -> Encoded:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalcore.errors import input_error, preview, rows_text
-from evalcore.metrics._validation import all_finite
+from evalcore.metrics._validation import all_finite, compact_codes
 
 
 def parse_numbers(s: pd.Series, decimal_comma: bool = False) -> np.ndarray:
@@ -139,11 +139,8 @@ def labels_of(codes: np.ndarray, categories: pd.Index, like: pd.Series, col: str
                           "fill or drop those rows")
     if not (used.all() and stripped.equals(categories) and categories.is_monotonic_increasing
             and categories.is_unique):
-        kept = np.asarray(stripped[used], dtype=object).astype(str)
-        names = np.unique(kept)
-        lut = np.zeros(len(categories), dtype=np.int32)
-        lut[used] = np.searchsorted(names, kept)
-        codes, categories = lut[codes], pd.Index(names, dtype="str")
+        codes, names = compact_codes(codes, stripped, used)
+        codes, categories = codes.astype(np.int32), pd.Index(names, dtype="str")
     labels = pd.Categorical.from_codes(codes, categories=categories, validate=False)
     return pd.Series(labels, index=like.index, name=like.name)
 

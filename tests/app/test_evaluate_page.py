@@ -182,15 +182,16 @@ def test_a_regression_report_states_no_classification_settings():
 
 
 def test_sessions_uploading_the_same_file_share_one_parse_and_one_evaluation():
-    from ui.cache import SHARED
+    from ui.cache import shared
+    cache = shared()
     data = binary_csv(3000, seed=21)
     first = _upload(_app(), data, "shared.csv")
-    before = SHARED.computed
+    before = cache.computed
     second = _upload(_app(), data, "shared.csv")
-    assert SHARED.computed == before  # the second session computed nothing
+    assert cache.computed == before  # the second session computed nothing
     assert [m.value for m in second.metric] == [m.value for m in first.metric]
     _upload(_app(), binary_csv(3000, seed=22), "shared.csv")
-    assert SHARED.computed == before + 2  # other bytes: a new table and a new evaluation
+    assert cache.computed == before + 2  # other bytes: a new table and a new evaluation
 
 
 def test_misclassified_rows_show_padded_labels_as_text_and_the_download_holds_what_is_shown():
