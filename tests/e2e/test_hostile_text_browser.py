@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from evalcore.runs import FAILED, FINISHED, Point, SqliteRunStore
 from evalcore.training.config import TrainConfig
+from tests.e2e.grid import select_runs
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, free_port, streamlit_server
 
 
@@ -83,14 +84,7 @@ def test_hostile_text_is_shown_as_text_everywhere(tmp_path, trap):
         expect(pg.get_by_text("failed:", exact=False)).to_be_visible()
         _assert_plain(pg, hostile)
         pg.goto(url + "/runs")
-        grid = pg.get_by_test_id("stDataFrame").first
-        grid.wait_for()
-        time.sleep(1)
-        box = grid.bounding_box()
-        for row in (2, 3):  # newest first: the plain run and the hostile one
-            pg.mouse.click(box["x"] + 12, box["y"] + 35 * row + 17)
-            time.sleep(1)
-        expect(pg.get_by_text("Compare 2 run(s)")).to_be_visible()
+        select_runs(pg, (2, 3))  # newest first: the plain run and the hostile one
         _assert_plain(pg, hostile)
         assert pg.locator(".js-plotly-plot a").count() == 0  # no link in a chart's legend
         browser.close()

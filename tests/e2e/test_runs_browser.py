@@ -4,7 +4,6 @@ difference table of their test predictions."""
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -13,6 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from evalcore.runs import FINISHED, RUNNING, Point, SqliteRunStore
 from evalcore.training.config import Dropout, TrainConfig
+from tests.e2e.grid import select_runs
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 from tests.e2e.test_train_browser import chart
 from tests.waiting import wait_for
@@ -56,14 +56,7 @@ def page(tmp_path_factory):
 
 
 def test_select_two_runs_read_the_overlay_and_the_difference_table(page):
-    grid = page.get_by_test_id("stDataFrame").first
-    grid.wait_for()
-    time.sleep(1)
-    box = grid.bounding_box()
-    for row in (1, 2):  # the row-selection checkboxes, below the header row
-        page.mouse.click(box["x"] + 12, box["y"] + 35 * row + 17)
-        time.sleep(1)
-    expect(page.get_by_text("Compare 2 run(s)")).to_be_visible()
+    select_runs(page, (1, 2))
     overlay = wait_for(lambda: chart(page, "Loss: validation"), 30, "the overlaid chart")
     names = {t["name"] for t in overlay["traces"]}
     assert {"#1 baseline", "#2 dropout"} <= names
