@@ -326,7 +326,11 @@ def ablation_figure(effects, metric: str = "test accuracy", height: int = 360) -
     rows = effects[effects["variant"] != "baseline"]
     effect, low, high = rows[f"{metric} effect"], rows[f"{metric} low"], rows[f"{metric} high"]
     better = effect > 0 if "accuracy" in metric else effect < 0
-    colors = [PALETTE[2] if b else PALETTE[1] for b in better]
+    verdicts = rows[f"{metric} verdict"] if f"{metric} verdict" in rows else None
+    if verdicts is None:
+        colors = [PALETTE[2] if b else PALETTE[1] for b in better]
+    else:  # the verdict's colour: helps, hurts, or grey when seed noise could explain it
+        colors = [{"helps": PALETTE[2], "hurts": PALETTE[1]}.get(v, "#9ca3af") for v in verdicts]
     fig = go.Figure(go.Bar(
         x=effect, y=[safe(v) for v in rows["variant"]], orientation="h", marker_color=colors,
         error_x=dict(type="data", symmetric=False, array=(high - effect).fillna(0), arrayminus=(effect - low).fillna(0),

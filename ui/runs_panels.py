@@ -248,7 +248,9 @@ def _ablation_view(group: str, was_active: bool) -> None:
             one_seed = table["runs done"].max() < 2
             st.caption("Effect = variant minus baseline on the same seed, averaged over seeds; the interval is a "
                        "95% t interval across seeds" + (" (it needs two seeds or more: run the study with more "
-                                                        "seeds)" if one_seed else "") + ". Green helps, red hurts.")
+                                                        "seeds)" if one_seed else "") + ". The verdict (green helps, red hurts, grey can't tell) "
+                       "compares the Holm-adjusted p-value with 5%, so testing several strategies at once does not "
+                       "raise the chance of a false call.")
 
 
 def _study_warnings(runs: list[Run]) -> list[str]:
@@ -265,10 +267,11 @@ def _study_warnings(runs: list[Run]) -> list[str]:
 
 
 def _readable(table: pd.DataFrame) -> pd.DataFrame:
-    """The effects table with numbers as text: a missing value (one seed, a variant not done) reads '—'."""
-    out = table.copy()
+    """The effects table with numbers as text: a missing value (one seed, a variant not done) reads '—'. The raw
+    p-values and spreads stay out (the Holm-adjusted p is what the verdict uses)."""
+    out = table.drop(columns=[c for c in table.columns if c.endswith((" p", " sd"))])
     for column in out.columns:
-        if column in ("variant", "runs done", "runs planned", "active"):
+        if column in ("variant", "runs done", "runs planned", "active") or column.endswith("verdict"):
             continue
         signed = "effect" in column or column.endswith(("low", "high"))
         out[column] = [("—" if pd.isna(v) else f"{v:+.4f}" if signed else f"{v:.4f}") for v in out[column]]

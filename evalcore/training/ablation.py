@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from evalcore.advice import verdict
 from evalcore.errors import input_error
 from evalcore.runs import ACTIVE, QUEUED, STOPPED, Run, RunStore
 from evalcore.runs.rows import group as settings_group
@@ -49,17 +49,25 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
           request: Request | None = None) -> str:
     """Queue every variant x seed as a run of one group and start them (locally: one worker for the queue; on
     Ray: a task each, in parallel); returns the group."""
+    return start_variants(variants(base, include_all), store, seeds, request)
+
+
+def start_variants(plan_variants: list[tuple[str, TrainConfig]], store: RunStore, seeds: int = 3,
+                   request: Request | None = None, label: str = "ablation", extra: dict | None = None) -> str:
+    """Queue each (name, settings) x seed as a run of one new group, the first variant being the "baseline" the
+    others are compared with, seed k of every variant the same (paired); returns the group. ``extra`` is kept
+    in each run's group entry (an advice test: the prescription it tests)."""
     if not 1 <= seeds <= 10:
         raise input_error("1 to 10 seeds", f"{seeds}", "choose fewer seeds")
-    plan = [(name, replace(config, seed=base.seed + s), s) for s in range(seeds)
-            for name, config in variants(base, include_all)]
-    for _, config, _ in plan:
+    plan = [(name, replace(config, seed=plan_variants[0][1].seed + s)) for s in range(seeds)
+            for name, config in plan_variants]
+    for _, config in plan:
         launch.check(config)
     group = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:4]
-    ids = [launch.queue(store, config, f"ablation {group} · {name} · seed {config.seed}",
-                        {KEY: {"group": group, "variant": name, "seed": config.seed}})
-           for name, config, _ in plan]
-    launch.dispatch(store, ids, request, log_name=f"ablation-{group}.log")  # locally: one queue worker
+    ids = [launch.queue(store, config, f"{label} {group} · {name} · seed {config.seed}",
+                        {KEY: {"group": group, "variant": name, "seed": config.seed, **(extra or {})}})
+           for name, config in plan]
+    launch.dispatch(store, ids, request, log_name=f"{label}-{group}.log")  # locally: one queue worker
     return group
 
 
@@ -104,7 +112,8 @@ def cancel(store: RunStore, group: str) -> None:
 
 def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Run] | None = None) -> pd.DataFrame:
     """Per variant: runs done, mean test accuracy and log loss, and the effect against the baseline (variant -
-    baseline, paired by seed) with a t interval across seeds."""
+    baseline, paired by seed) with a t interval across seeds, its p-value, and the verdict with Holm's
+    correction across the variants tested together (:mod:`evalcore.advice.verdict`)."""
     rows = []
     runs = group_runs(store, group, runs)
     member = {r.id: m for r in runs if (m := membership(r)) is not None}  # every run of the group has one
@@ -115,24 +124,40 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
         row = {"variant": variant, "runs done": len(seeds),
                "runs planned": sum(member[r.id][1] == variant for r in runs),
                "active": sum(member[r.id][1] == variant and r.status in ACTIVE for r in runs)}
-        for metric, key in (("test accuracy", "accuracy"), ("test log loss", "log_loss")):
+        for metric, key in METRICS:
             values = np.array([number(done[(variant, s)].get(key)) for s in seeds], dtype=float)
             row[metric] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
-            paired = [number(done[(variant, s)].get(key)) - number(done[("baseline", s)].get(key)) for s in seeds
-                      if ("baseline", s) in done]
-            mean, low, high = _t_interval(np.array([p for p in paired if np.isfinite(p)], dtype=float),
-                                          confidence)
-            row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"] = mean, low, high
+            paired = [s for s in seeds if ("baseline", s) in done]
+            e = verdict.paired_effect([number(done[(variant, s)].get(key)) for s in paired],
+                                      [number(done[("baseline", s)].get(key)) for s in paired],
+                                      higher_is_better=key == "accuracy", confidence=confidence)
+            row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"] = e.mean, e.low, e.high
+            row[f"{metric} p"], row[f"{metric} sd"] = e.p_value, e.sd
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    for metric, key in METRICS:
+        _holm_verdicts(table, metric, key == "accuracy", 1 - confidence)
+    return table
 
 
-def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
-    """Mean and t interval across seeds (NaN bounds with fewer than two seeds)."""
-    if len(values) == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, np.nan, np.nan
-    half = stats.t.ppf((1 + confidence) / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return mean, float(mean - half), float(mean + half)
+METRICS = (("test accuracy", "accuracy"), ("test log loss", "log_loss"))
+
+
+def _holm_verdicts(table: pd.DataFrame, metric: str, higher_is_better: bool, alpha: float) -> None:
+    """The metric's verdict per variant, its p-value Holm-adjusted over the variants (not the baseline)."""
+    if table.empty:
+        return
+    tested = table["variant"] != "baseline"
+    p = table[f"{metric} p"].where(tested, np.nan).to_numpy(dtype=float)
+    adjusted = np.array(verdict.holm(p))
+    effect = table[f"{metric} effect"].to_numpy(dtype=float)
+    out = []
+    for i in range(len(table)):
+        if not tested.iloc[i]:
+            out.append("")
+        elif np.isfinite(adjusted[i]) and adjusted[i] < alpha and effect[i] != 0:
+            out.append(verdict.HELPS if (effect[i] > 0) == higher_is_better else verdict.HURTS)
+        else:
+            out.append(verdict.UNSURE)
+    table[f"{metric} p (Holm)"] = adjusted
+    table[f"{metric} verdict"] = out
