@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import advice_panels
 from ui import train_panels as panels
 from ui.guard import section
 from ui.router import use_app_router
@@ -29,3 +30,5 @@ with view, section("reading the runs"):
 if run is not None and not run.active:
     with section("showing the run's results"):  # below both columns: the results need the full width
         panels.run_results(run)
+    with section("advising on the run"):
+        advice_panels.advice_panel(run, request)

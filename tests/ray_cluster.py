@@ -76,7 +76,25 @@ class RayCluster:
         self._start("head", "--head", f"--port={GCS_PORT}", f"--ray-client-server-port={CLIENT_PORT}",
                     "--include-dashboard=false", f"--temp-dir={self.folder}")
         self._start("second", f"--address=127.0.0.1:{GCS_PORT}")
+        self._wait_for_client_server()
         return self
+
+    def _wait_for_client_server(self, timeout: float = 120) -> None:
+        """Block until a Ray Client connection with a runtime environment succeeds. ``ray start`` returns before
+        the head's runtime-environment agent answers; a first client in that window (CI, right after the main
+        suite) was refused with "Starting Ray client server failed"."""
+        probe = ("import ray; ray.init(address=%r, runtime_env={'env_vars': {'PROBE': '1'}}, "
+                 "logging_level='ERROR', log_to_driver=False); ray.shutdown()" % self.address)
+        deadline = time.monotonic() + timeout
+        while True:
+            done = subprocess.run([sys.executable, "-c", probe], env={**self.environment, MARK: ""},
+                                  capture_output=True, text=True, timeout=timeout)
+            if done.returncode == 0:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the Ray client server at {self.address} never accepted a connection: "
+                                   f"{done.stderr[-3000:]}")
+            time.sleep(1)
 
     def pids(self, node: str) -> list[int]:
         return _processes_marked(f"{self.name}-{node}")

@@ -28,6 +28,7 @@ from evalcore.training.config import TrainConfig
 from evalcore.training.executor import Request
 from evalcore.training.datasets import unavailable_strategies
 
+MAX_SEEDS = 50  # a confirmation the seed planner sizes can need more than a study's 10
 KEY = "ablation"  # the extra key in a run's config: {"group", "variant", "seed"}
 
 
@@ -49,6 +50,8 @@ def start(base: TrainConfig, store: RunStore, seeds: int = 3, include_all: bool 
           request: Request | None = None) -> str:
     """Queue every variant x seed as a run of one group and start them (locally: one worker for the queue; on
     Ray: a task each, in parallel); returns the group."""
+    if not 1 <= seeds <= 10:
+        raise input_error("1 to 10 seeds", f"{seeds}", "choose fewer seeds")
     return start_variants(variants(base, include_all), store, seeds, request)
 
 
@@ -57,8 +60,8 @@ def start_variants(plan_variants: list[tuple[str, TrainConfig]], store: RunStore
     """Queue each (name, settings) x seed as a run of one new group, the first variant being the "baseline" the
     others are compared with, seed k of every variant the same (paired); returns the group. ``extra`` is kept
     in each run's group entry (an advice test: the prescription it tests)."""
-    if not 1 <= seeds <= 10:
-        raise input_error("1 to 10 seeds", f"{seeds}", "choose fewer seeds")
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise input_error(f"1 to {MAX_SEEDS} seeds", f"{seeds}", "choose fewer seeds")
     plan = [(name, replace(config, seed=plan_variants[0][1].seed + s)) for s in range(seeds)
             for name, config in plan_variants]
     for _, config in plan:

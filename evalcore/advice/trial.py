@@ -1,0 +1,91 @@
+"""Test this advice: the run's settings as they are against the prescribed change, over K paired seeds, queued
+through the executor (one local worker, or parallel Ray tasks); then the verdict and the seed planner.
+
+A trial is an ablation group (:func:`evalcore.training.ablation.start_variants`) of two variants, "baseline" (the
+run's settings) and the prescription, whose entries also name the run it advises and the prescription.
+
+Example:
+    >>> planned_seeds(0.01, 0.01, done=5)
+    (10, 5)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evalcore.advice.prescriptions import Prescription
+from evalcore.advice.verdict import seeds_needed
+from evalcore.errors import input_error
+from evalcore.runs import Run, RunStore
+from evalcore.runs.rows import group as settings_group
+from evalcore.training import ablation
+from evalcore.training.config import TrainConfig
+from evalcore.training.executor import Request
+
+MIN_EFFECT = {"test accuracy": 0.01, "test log loss": 0.02}  # the effect worth finding, when none is seen yet
+
+
+@dataclass(frozen=True)
+class Trial:
+    group: str
+    prescription: str  # its title: the variant's name
+    advised_run: int
+    confirms: str | None = None  # the trial whose spread sized this one (a confirmation on new seeds)
+
+
+def start_trial(store: RunStore, run_id: int, prescription: Prescription, seeds: int = 3,
+                request: Request | None = None) -> str:
+    """Queue the run's settings and ``prescription`` applied to them over ``seeds`` paired seeds (from the run's
+    seed); returns the group."""
+    if seeds < 2:
+        raise input_error("at least 2 seeds for a test of the advice", str(seeds),
+                          "choose 2 seeds or more: one seed has no interval")
+    config = TrainConfig.from_dict(store.run(run_id).config)
+    return ablation.start_variants([("baseline", config), (prescription.title, prescription.apply(config))],
+                                   store, seeds, request, label="advice",
+                                   extra={"advice_for": run_id, "prescription": prescription.title})
+
+
+def trials(store: RunStore, run_id: int, runs: list[Run] | None = None) -> list[Trial]:
+    """The trials of a run's advice, newest first."""
+    seen: dict[str, Trial] = {}
+    for r in store.runs(kind="train") if runs is None else runs:
+        info = settings_group(r.config, ablation.KEY)
+        if info.get("advice_for") == run_id and isinstance(info.get("group"), str):
+            confirms = info.get("confirms")
+            seen.setdefault(info["group"], Trial(info["group"], str(info.get("prescription", "")), run_id,
+                                                 confirms if isinstance(confirms, str) else None))
+    return list(seen.values())
+
+
+def add_seeds(store: RunStore, trial: Trial, more: int, request: Request | None = None) -> str:
+    """Queue ``more`` seeds of the trial as a new confirmation trial on seeds it has not used (its verdict is
+    its own: the first trial's seeds only sized it, so peeking does not inflate the false-positive rate)."""
+    runs = ablation.group_runs(store, trial.group)
+    used = [m[2] for r in runs if (m := ablation.membership(r)) is not None]
+    baseline = next(r for r in runs if (ablation.membership(r) or ("", "", 0))[1] == "baseline")
+    config = TrainConfig.from_dict({k: v for k, v in baseline.config.items() if k != ablation.KEY})
+    changed = next(r for r in runs if (ablation.membership(r) or ("", "", 0))[1] == trial.prescription)
+    change = TrainConfig.from_dict({k: v for k, v in changed.config.items() if k != ablation.KEY})
+    start = max(used) + 1
+    return ablation.start_variants([("baseline", config.replace(seed=start)),
+                                    (trial.prescription, change.replace(seed=start))],
+                                   store, more, request, label="advice",
+                                   extra={"advice_for": trial.advised_run, "prescription": trial.prescription,
+                                          "confirms": trial.group})
+
+
+def planned_seeds(sd: float, effect: float, done: int, power: float = 0.8) -> tuple[int, int] | None:
+    """(seeds a confirmation needs to find ``effect`` with ``power``, given the pilot's spread ``sd``; how many
+    more than the ``done`` seeds that is), or None when over 50 seeds would be needed or the spread is unknown."""
+    n = seeds_needed(sd, effect, power)
+    return None if n is None else (n, max(0, n - done))
+
+
+def effect_row(store: RunStore, trial: Trial, runs: list[Run] | None = None) -> pd.Series | None:
+    """The prescription's row of the trial's effects table (None until a seed of both is done)."""
+    table = ablation.effects(store, trial.group, runs=runs)
+    rows = table[table["variant"] == trial.prescription]
+    return None if rows.empty else rows.iloc[0]

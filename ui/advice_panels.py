@@ -1,0 +1,126 @@
+"""The Train page's Advice for a finished run: what its curves say, what should help, and "Test this advice"
+with its verdict over paired seeds."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from evalcore.advice import trial as trials
+from evalcore.advice.findings import Finding
+from evalcore.advice.run_advice import advice_for
+from evalcore.advice.verdict import HELPS, HURTS
+from evalcore.runs import FINISHED, STOPPED, Run
+from evalcore.training import ablation
+from evalcore.training.executor import Request
+from ui.guard import section
+from ui.store import run_store
+from ui.text import plain
+
+VERDICT_ICONS = {HELPS: ":green[:material/check_circle:]", HURTS: ":red[:material/cancel:]"}
+UNSURE_ICON = ":grey[:material/help:]"
+
+
+def advice_panel(run: Run, request: Request | None = None) -> None:
+    """Findings with their evidence, the prescriptions, the test button and every test of this run's advice (a
+    finished or stopped run; nothing for the others)."""
+    if run.status not in (FINISHED, STOPPED):
+        return
+    store = run_store()
+    advice = advice_for(store, run.id)
+    st.subheader("Advice")
+    if not advice.findings:
+        st.success("Nothing in the curves or the test set calls for a change: no overfitting, no underfitting, "
+                   "the learning rate looks right and training had settled.", icon=":material/check_circle:")
+    for finding in advice.findings:
+        _finding(finding)
+    if advice.prescriptions:
+        _test_form(run, advice.prescriptions, request)
+    runs = store.runs(kind="train")
+    for t in trials.trials(store, run.id, runs):
+        active = any(r.active for r in ablation.group_runs(store, t.group, runs))
+        st.fragment(_trial_view, run_every=2.0 if active else None)(t, active, request)
+
+
+def _finding(finding: Finding) -> None:
+    st.markdown(f"**{plain(finding.kind.capitalize())}**: {plain(finding.evidence)}.")
+
+
+def _test_form(run: Run, prescriptions, request: Request | None) -> None:
+    titles = [p.title for p in prescriptions]
+    c1, c2 = st.columns([3, 1])
+    title = c1.selectbox("Prescription", titles, key=f"rx_{run.id}",
+                         format_func=lambda t: f"{t}  (for: {next(p.finding for p in prescriptions if p.title == t)})")
+    seeds = c2.number_input("Paired seeds", 2, 10, 3, key=f"rx_seeds_{run.id}")
+    chosen = prescriptions[titles.index(title)]
+    st.caption(plain(f"Why: {chosen.reason}. The test runs these settings and the change on the same {int(seeds)} "
+                     f"seeds ({2 * int(seeds)} runs), then compares them seed by seed."))
+    if st.button("Test this advice", key=f"rx_test_{run.id}", type="primary"):
+        group = trials.start_trial(run_store(), run.id, chosen, int(seeds), request)
+        st.toast(f"Queued advice test {group}: {2 * int(seeds)} runs.")
+        st.rerun()
+
+
+def _trial_view(t: trials.Trial, was_active: bool, request: Request | None) -> None:
+    with section("showing the advice test"):
+        store = run_store()
+        runs = ablation.group_runs(store, t.group)
+        active = [r for r in runs if r.active]
+        if was_active and not active:
+            st.rerun(scope="app")
+        done = sum("accuracy" in r.summary for r in runs)
+        what = "Confirmation" if t.confirms else "Test"
+        st.markdown(f"**{what} of '{plain(t.prescription)}'** · {done} of {len(runs)} runs done")
+        if active:
+            st.progress(done / max(len(runs), 1))
+        row = trials.effect_row(store, t, runs)
+        if row is None:
+            return
+        for metric, unit in (("test accuracy", "accuracy"), ("test log loss", "log loss")):
+            st.markdown(_verdict_markdown(row, metric, unit))
+        if not active:
+            _planner(store, t, row, request)
+
+
+def _verdict_line(row, metric: str, unit: str) -> str:
+    n = int(row["runs done"])
+    effect, low, high = row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"]
+    if not math.isfinite(low):
+        return f"{unit}: {effect:+.4f} over {n} seed(s), no interval yet"
+    return (f"{unit}: {effect:+.4f} (95% interval {low:+.4f} to {high:+.4f}, {n} paired seeds, Holm p = "
+            f"{row[f'{metric} p (Holm)']:.3g})")
+
+
+def _verdict_markdown(row, metric: str, unit: str) -> str:
+    verdict = str(row[f"{metric} verdict"])
+    icon = VERDICT_ICONS.get(verdict, UNSURE_ICON)
+    return f"{icon} **{plain(verdict)}** · {plain(_verdict_line(row, metric, unit))}"
+
+
+def _planner(store, t: trials.Trial, row, request: Request | None) -> None:
+    """Seeds a confirmation needs, from this test's spread; offered as a button when the test could not tell."""
+    metric = "test accuracy"
+    if row[f"{metric} verdict"] in (HELPS, HURTS):
+        return
+    seen = abs(row[f"{metric} effect"]) if math.isfinite(row[f"{metric} effect"]) else 0.0
+    target = max(seen, trials.MIN_EFFECT[metric])
+    sd = row[f"{metric} sd"]
+    if not math.isfinite(sd):
+        return
+    if sd == 0:
+        st.caption("The change moved test accuracy by the same amount on every seed, so more seeds would say "
+                   "the same: on this test set it makes no difference to accuracy.")
+        return
+    plan = trials.planned_seeds(sd, target, int(row["runs done"]))
+    if plan is None:
+        st.caption(plain(f"An accuracy effect of {target:.3f} is too small for this run's seed-to-seed spread: "
+                         "over 50 seeds would be needed. The change makes no difference worth testing."))
+        return
+    needed, _ = plan
+    st.caption(plain(f"With this spread, {needed} new paired seeds find an accuracy effect of {target:.3f} 80% of "
+                     "the time. They are a confirmation with its own verdict: adding seeds to this test until "
+                     "it says yes would raise the chance of a false call above 5%."))
+    if st.button(f"Confirm on {needed} new seeds", key=f"rx_more_{t.group}"):
+        trials.add_seeds(store, t, needed, request)
+        st.rerun(scope="app")
