@@ -30,7 +30,9 @@ def advice_panel(run: Run, request: Request | None = None) -> None:
     store = run_store()
     advice = advice_for(store, run.id)
     st.subheader("Advice")
-    if not advice.findings:
+    if not len(advice.curves.epochs):
+        st.info("No epoch was logged for this run, so there are no curves to read.", icon=":material/info:")
+    elif not advice.findings:
         st.success("Nothing in the curves or the test set calls for a change: no overfitting, no underfitting, "
                    "the learning rate looks right and training had settled.", icon=":material/check_circle:")
     for finding in advice.findings:

@@ -69,3 +69,14 @@ def test_overfitting_is_diagnosed_and_the_advice_tested_over_paired_seeds():
     row = trial.effect_row(store, t)
     shown_effect = float(lines[0].split("accuracy: ")[1].split(" ")[0])
     assert shown_effect == round(row["test accuracy effect"], 4)
+
+
+def test_a_run_without_curves_is_not_called_healthy():
+    store = SqliteRunStore(Path(os.environ["EVALCORE_HOME"]))
+    run_id = store.create_run("no points", "train", TrainConfig(dataset="iris").to_dict())
+    store.finish(run_id, FINISHED, {"accuracy": 0.9})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert any("no curves to read" in shown(i.value) for i in at.info)
+    assert not any("calls for a change" in shown(s.value) for s in at.success)
