@@ -20,7 +20,7 @@ import os
 import sys
 import traceback
 
-from evalcore.errors import EvalcoreError
+from evalcore.errors import EvalcoreError, input_error
 from evalcore.export import report_to_json
 from evalcore.metrics.registry import label_of
 from evalcore.predictions import read_predictions
@@ -64,9 +64,15 @@ def _train_parser(sub) -> None:
     tr.add_argument("--lr", type=float, default=1e-3, help="base learning rate")
     tr.add_argument("--train-size", type=int, default=None, help="training rows to use (default: all)")
     tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--seeds", type=int, default=1, metavar="N",
+                    help="repeat with N seeds (--seed, then the next ones): a seed group, summarised as mean ± "
+                         "half-width of the 95%% t interval")
     for strategy in registry():  # each strategy's switch and settings flags (--augment, --l2 [F], --no-flip...)
         strategy.add_arguments(tr)
     tr.add_argument("--tensorboard", action="store_true", help="also write TensorBoard event files")
+    tr.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE",
+                    help="stop after PATIENCE epochs without a better validation loss and keep the best epoch's "
+                         "weights (default 0: off)")
     tr.add_argument("--name", help="run name (default: dataset and strategies)")
     sub.add_parser("runs", help="list the runs in the store ($EVALCORE_STORE, else $EVALCORE_HOME)")
 
@@ -79,7 +85,7 @@ def _train(args) -> int:
     config = TrainConfig(
         dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,
         learning_rate=args.lr, train_size=args.train_size, seed=args.seed, csv_path=args.csv,
-        label_column=args.label, tensorboard=args.tensorboard,
+        label_column=args.label, tensorboard=args.tensorboard, early_stopping=args.early_stopping,
         **{strategy.name: strategy.from_arguments(args) for strategy in registry()})
     launch.check(config)
     from evalcore.training.advice import config_warnings
@@ -87,16 +93,30 @@ def _train(args) -> int:
         flag = cli_flag(warning.setting)
         fix = f" ({flag})" if flag else ""
         print(f"warning: {warning.message}{fix}", file=sys.stderr)
+    if not 1 <= args.seeds <= 50:
+        raise input_error("--seeds from 1 to 50", str(args.seeds), "choose fewer seeds")
     store = open_store()
-    run_id = store.create_run(args.name or launch.run_name(config), "train", config.to_dict())
-    print(f"run #{run_id}: {launch.run_name(config)} (store {store.uri})", flush=True)
     from evalcore.training.fit import train  # imports Keras
-    outcome = train(config, store, run_id, verbose=1)
-    print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
-    for key in ("accuracy", "log_loss", "f1", "fit_seconds"):  # the run's summary keys (test set: metric ids)
-        if key in outcome.summary:
-            print(f"  {key:<17}{outcome.summary[key]:.4f}")
-    return 1 if outcome.status == FAILED else 0
+    outcomes = []
+    for k in range(args.seeds):
+        seeded = config.replace(seed=config.seed + k)
+        launch.check(seeded)
+        name = args.name or launch.run_name(config)
+        run_id = store.create_run(name if args.seeds == 1 else f"{name} · seed {seeded.seed}", "train",
+                                  seeded.to_dict())
+        print(f"run #{run_id}: {launch.run_name(config)}, seed {seeded.seed} (store {store.uri})", flush=True)
+        outcome = train(seeded, store, run_id, verbose=1)
+        outcomes.append(outcome)
+        print(safe(f"run #{run_id} {outcome.status}" + (f": {outcome.error}" if outcome.error else "")))
+        for key in ("accuracy", "log_loss", "f1", "fit_seconds"):  # the run's summary keys (test set: metric ids)
+            if key in outcome.summary:
+                print(f"  {key:<17}{outcome.summary[key]:.4f}")
+    if args.seeds > 1:
+        from evalcore.runs.groups import mean_interval
+        print(f"seed group of {args.seeds} runs (mean ± half-width of the 95% t interval):")
+        for key in ("accuracy", "log_loss", "f1"):
+            print(f"  {key:<17}{mean_interval([o.summary.get(key, float('nan')) for o in outcomes]).text()}")
+    return 1 if any(o.status == FAILED for o in outcomes) else 0
 
 
 def _runs() -> int:

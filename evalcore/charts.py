@@ -210,6 +210,10 @@ def training_figure(curves: RunCurves, metric: str, height: int = 340) -> go.Fig
                                  marker=dict(symbol="star", size=15, color="#f59e0b",
                                              line=dict(color="#92400e", width=1)),
                                  hovertemplate=f"best epoch {best}<br>{y:.4f}<extra></extra>"))
+    if curves.restored_epoch is not None:
+        fig.add_vline(x=curves.restored_epoch, line=dict(color="#92400e", width=1.5, dash="dot"),
+                      annotation_text=f"weights restored (epoch {curves.restored_epoch})",
+                      annotation_position="top left", annotation_font=dict(size=11, color="#92400e"))
     _layout(fig, name, "Epoch", name, height)
     last = max(curves.planned_epochs, curves.epochs_done, 1)
     fig.update_xaxes(range=[0, last + 0.3])
@@ -342,4 +346,34 @@ def ablation_figure(effects, metric: str = "test accuracy", height: int = 360) -
     title = f"Effect on {metric} against the baseline"
     _layout(fig, title, f"{metric}: variant - baseline (paired by seed)", "", height)
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def group_figure(bands: dict, metric: str, split: str = "validation", raw: dict | None = None,
+                 height: int = 420) -> go.Figure:
+    """Each group's mean curve of ``metric`` with its 95% t band across seeds (shaded), and optionally its runs'
+    own curves (``raw``: label -> list of per-epoch arrays) faint behind."""
+    fig = go.Figure()
+    name = {"loss": "Loss", "accuracy": "Accuracy"}[metric]
+    for i, (label, b) in enumerate(bands.items()):
+        color, label = _color(i), safe(label)
+        for values in (raw or {}).get(label, []):
+            fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines", legendgroup=label,
+                                     showlegend=False, line=dict(color=color, width=1), opacity=0.3,
+                                     hoverinfo="skip"))
+        ok = np.isfinite(b.low) & np.isfinite(b.high)
+        if ok.any():
+            x = b.epochs[ok]
+            fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[b.high[ok], b.low[ok][::-1]], fill="toself",
+                                     fillcolor=color, opacity=0.18, line=dict(width=0), legendgroup=label,
+                                     showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=b.epochs, y=b.mean, mode="lines+markers", name=label, legendgroup=label,
+                                 line=dict(color=color, width=2.5), marker=dict(size=5),
+                                 customdata=np.stack([b.low, b.high, b.n], axis=1),
+                                 hovertemplate=f"{label}<br>epoch %{{x}}: mean %{{y:.4f}}<br>95% interval "
+                                               "%{customdata[0]:.4f} to %{customdata[1]:.4f}<br>"
+                                               "%{customdata[2]} run(s)<extra></extra>"))
+    _layout(fig, f"{name}: {split}, mean across seeds with 95% t band", "Epoch", name, height)
+    if metric == "accuracy":
+        fig.update_yaxes(range=[0, 1.02])
     return fig

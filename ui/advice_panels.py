@@ -76,11 +76,15 @@ def _trial_view(t: trials.Trial, was_active: bool, request: Request | None) -> N
         st.markdown(f"**{what} of '{plain(t.prescription)}'** · {done} of {len(runs)} runs done")
         if active:
             st.progress(done / max(len(runs), 1))
-        row = trials.effect_row(store, t, runs)
+        table = trials.effects_table(store, t, runs)
+        row = trials.effect_row(store, t, table=table)
         if row is None:
             return
         for metric, unit in (("test accuracy", "accuracy"), ("test log loss", "log loss")):
             st.markdown(_verdict_markdown(row, metric, unit))
+        cost = _cost(table)
+        if cost:
+            st.caption(plain(cost))
         if not active:
             _planner(store, t, row, request)
 
@@ -98,6 +102,17 @@ def _verdict_markdown(row, metric: str, unit: str) -> str:
     verdict = str(row[f"{metric} verdict"])
     icon = VERDICT_ICONS.get(verdict, UNSURE_ICON)
     return f"{icon} **{plain(verdict)}** · {plain(_verdict_line(row, metric, unit))}"
+
+
+def _cost(table) -> str:
+    """The change's CPU time and peak memory against the current settings', per run (mean over seeds)."""
+    rows = {r["variant"]: r for _, r in table.iterrows()}
+    base, change = rows.get("baseline"), next((r for v, r in rows.items() if v != "baseline"), None)
+    if base is None or change is None or not base["CPU seconds"] > 0:
+        return ""
+    return (f"Cost per run: {change['CPU seconds']:.1f} CPU s against {base['CPU seconds']:.1f} "
+            f"({change['CPU seconds'] / base['CPU seconds']:.2f}x), peak memory {change['peak memory (MB)']:,.0f} "
+            f"MB against {base['peak memory (MB)']:,.0f} MB.")
 
 
 def _planner(store, t: trials.Trial, row, request: Request | None) -> None:

@@ -13,7 +13,9 @@ from evalcore.runs import LOST, RUNNING, Run
 from evalcore.runs.compare import config_diff, runs_table, settings_and_results
 from evalcore.training.strategies import names as strategy_names
 from evalcore.runs import exchange
-from evalcore.runs.curves import run_curves
+from evalcore.runs import groups
+from evalcore.runs.curves import RunCurves, run_curves
+from evalcore.runs.rows import number
 from evalcore.training import ablation, launch
 from evalcore.training.advice import config_warnings
 from evalcore.training.config import TrainConfig
@@ -143,15 +145,58 @@ def compare(runs: list[Run]) -> None:
     log_y = c5.toggle("Log scale (loss)", key="cmp_log")
     store = run_store()
     curves = {f"#{r.id} {r.name}": run_curves(store.series(r.id)) for r in runs}
-    for column, metric in zip(st.columns(2), ("loss", "accuracy")):  # one chart per metric
-        column.plotly_chart(charts.comparison_figure(curves, metric, split, per, smooth, amount,
-                                                     log_y and metric == "loss"),
-                            config=PLOTLY_CONFIG, key=f"cmp_chart_{metric}")
+    differing = config_diff(runs, only_differences=True)
+    by = _group_choice(runs, [k for k in differing.index if k != "seed" and not k.startswith("ablation")])
+    if by is None:
+        for column, metric in zip(st.columns(2), ("loss", "accuracy")):  # one chart per metric
+            column.plotly_chart(charts.comparison_figure(curves, metric, split, per, smooth, amount,
+                                                         log_y and metric == "loss"),
+                                config=PLOTLY_CONFIG, key=f"cmp_chart_{metric}")
+    else:
+        _grouped_view(runs, curves, by, "train" if split == "train" else "validation")
     only = st.toggle("Only the settings that differ", value=True, key="cmp_only_diff")
-    diff = config_diff(runs, only_differences=only)
+    diff = differing if only else config_diff(runs)
     styled = diff.style.apply(lambda row: ["background-color: #fef3c7" if row["differs"] else "" for _ in row],
                               axis=1)
     st.dataframe(styled, key="cmp_config")
+
+
+NO_GROUPING = "(no grouping: each run)"
+
+
+def _group_choice(runs: list[Run], settings: list[str]) -> str | None:
+    """How to group the selected runs: not at all, runs with the same settings (seeds pooled), or by a setting
+    that differs among them; None for no grouping."""
+    options = [NO_GROUPING, groups.SAME_SETTINGS, *settings]
+    choice = st.selectbox("Group runs", options, key="cmp_group",
+                          help="Runs whose settings differ only by their seed are one group: its curve is the "
+                               "mean across the seeds with a 95% t band, its results mean ± half-width (n runs).")
+    return None if choice == NO_GROUPING else choice
+
+
+def _grouped_view(runs: list[Run], curves: dict[str, RunCurves], by: str, split: str) -> None:
+    """Each group's mean curves with their bands (the raw runs on request), and its test results in a table."""
+    found = groups.grouped(runs, by)
+    raw = st.toggle("Show each run's curve", key="cmp_group_raw")
+    by_run = {r.id: curves[f"#{r.id} {r.name}"] for r in runs}
+    for column, metric in zip(st.columns(2), ("loss", "accuracy")):
+        bands = {label: groups.band([by_run[r.id] for r in members], metric, split)
+                 for label, members in found.items()}
+        lines = {label: [(by_run[r.id].train if split == "train" else by_run[r.id].val).get(metric, [])
+                         for r in members] for label, members in found.items()} if raw else None
+        column.plotly_chart(charts.group_figure(bands, metric, split, lines), config=PLOTLY_CONFIG,
+                            key=f"cmp_group_{metric}")
+    rows = []
+    for label, members in found.items():
+        row = {"group": label, "runs": len(members)}
+        for title, key in (("test accuracy", "accuracy"), ("test log loss", "log_loss"), ("CPU seconds",
+                                                                                         "cpu_seconds")):
+            row[title] = groups.mean_interval([number(r.summary.get(key)) for r in members]).text(
+                1 if key == "cpu_seconds" else 4)
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="cmp_group_table")
+    st.caption("Mean ± half-width of the 95% t interval across the group's runs (n: runs with a value). The band "
+               "is that interval epoch by epoch; a run that stopped early counts for its epochs only.")
 
 
 def paired_runs(a: Run, b: Run) -> None:
@@ -272,6 +317,9 @@ def _readable(table: pd.DataFrame) -> pd.DataFrame:
     out = table.drop(columns=[c for c in table.columns if c.endswith((" p", " sd"))])
     for column in out.columns:
         if column in ("variant", "runs done", "runs planned", "active") or column.endswith("verdict"):
+            continue
+        if column in ("CPU seconds", "peak memory (MB)"):
+            out[column] = ["—" if pd.isna(v) else f"{v:,.1f}" for v in out[column]]
             continue
         signed = "effect" in column or column.endswith(("low", "high"))
         out[column] = [("—" if pd.isna(v) else f"{v:+.4f}" if signed else f"{v:.4f}") for v in out[column]]

@@ -15,7 +15,9 @@ import streamlit as st
 
 from evalcore import charts
 from evalcore.runs import FAILED, FINISHED, LOST, STOPPED, Run
+from evalcore.runs import groups
 from evalcore.runs.curves import run_curves
+from evalcore.runs.rows import number
 from evalcore.runs.diagnosis import store_error
 from evalcore.training import ablation, executor, launch
 from evalcore.training.executor import Request
@@ -96,8 +98,12 @@ def training_settings() -> dict:
                                 "easy to see.")
     seed = c2.number_input("Seed", 0, 2 ** 31 - 1, 0, key="train_seed",
                            help="Same seed and settings, same run (keras.utils.set_random_seed).")
+    stop_early = st.checkbox("Early stopping (keep the best epoch's weights)", key="train_early",
+                             help="Stop when the validation loss has not improved for the patience's epochs, and "
+                                  "evaluate the test set with the weights of the best epoch (marked on the charts).")
+    patience = st.number_input("Patience (epochs)", 1, 1000, 5, key="train_patience") if stop_early else 0
     return dict(epochs=int(epochs), batch_size=int(batch), optimizer=optimizer, learning_rate=float(lr),
-                train_size=int(size) or None, seed=int(seed))
+                train_size=int(size) or None, seed=int(seed), early_stopping=int(patience))
 
 
 def _switch(label: str, key: str, blocked: str | None, help_text: str) -> bool:
@@ -224,13 +230,19 @@ def execution_panel() -> Request | None:
 
 def start_button(config: TrainConfig, request: Request | None = None) -> None:
     """Train: check the settings (a clear message, nothing started, if they are wrong), then start the run."""
+    seeds = int(st.number_input("Repeat with seeds", 1, 10, 1, key="train_seeds",
+                                help="Train the same settings on this many seeds (the seed above, then the next "
+                                     "ones): the runs form a group, shown as a mean curve with a 95% band, so a "
+                                     "difference can be told from seed noise."))
     if not st.button("Train", type="primary", key="train_start", use_container_width=True):
         launch.prewarm(run_store())  # a worker with TensorFlow imported, waiting for this button
         return
-    run_id = launch.start(config, run_store(), request=request)
-    st.session_state[RUN_KEY] = run_id
-    st.session_state[PICK_KEY] = run_id  # show the new run (the picker is drawn after this button)
-    st.toast(f"Run #{run_id} started.")
+    ids = launch.start_seeds(config, run_store(), seeds, request) if seeds > 1 else [
+        launch.start(config, run_store(), request=request)]
+    st.session_state[RUN_KEY] = ids[0]
+    st.session_state[PICK_KEY] = ids[0]  # show the new run (the picker is drawn after this button)
+    st.toast(f"Run #{ids[0]} started." if seeds == 1 else
+             f"Runs #{ids[0]}–#{ids[-1]} queued: {seeds} seeds, one after another.")
 
 
 def ablation_button(config: TrainConfig, request: Request | None = None) -> None:
@@ -336,6 +348,26 @@ def _curves(run: Run, series) -> None:
                f"every {batch_seconds} s. Markers: end-of-epoch values. Star: best validation epoch.")
 
 
+def seed_group(run: Run) -> None:
+    """The run's seed group (runs of the same settings on other seeds): its mean validation curves with their
+    95% t band, and its test accuracy as mean ± half-width; nothing for a run alone."""
+    store = run_store()
+    key = groups.settings_key(run.config)
+    members = [r for r in store.runs(kind="train") if groups.settings_key(r.config) == key
+               and r.status in (FINISHED, STOPPED)]
+    if len(members) < 2:
+        return
+    st.subheader(f"Seed group: {len(members)} runs of these settings")
+    curves = [run_curves(store.series(r.id)) for r in members]
+    label = f"seeds {', '.join(str(r.config.get('seed', '?')) for r in sorted(members, key=lambda r: r.id))}"
+    for column, metric in zip(st.columns(2), ("loss", "accuracy")):
+        column.plotly_chart(charts.group_figure({label: groups.band(curves, metric)}, metric),
+                            config=PLOTLY_CONFIG, key=f"seed_group_{metric}_{run.id}")
+    accuracy = groups.mean_interval([number(r.summary.get("accuracy")) for r in members])
+    st.caption(plain(f"Test accuracy across the seeds: {accuracy.text()} (mean ± half-width of the 95% t "
+                     "interval). Compare groups on the Runs page (Group runs: same settings)."))
+
+
 def run_results(run: Run) -> None:
     """What a run ended with: its status message, then the test-set evaluation and the predictions file, across
     the page's full width."""
@@ -347,6 +379,12 @@ def run_results(run: Run) -> None:
     elif run.status == STOPPED:
         st.info(f"Run #{run.id} was stopped after {plain(run.summary.get('epochs_done', '?'))} epoch(s); the test "
                 "set was evaluated with the model as it was.", icon=":material/stop_circle:")
+    restored = run.summary.get("restored_epoch")
+    if isinstance(restored, int) and not isinstance(restored, bool):
+        done = run.summary.get("epochs_done", "?")
+        st.info(plain(f"Early stopping: training ended after epoch {done} and the weights of epoch {restored} (the "
+                      "best validation loss) were restored; the test set below was evaluated with them."),
+                icon=":material/bookmark:")
     try:
         for warning in config_warnings(TrainConfig.from_dict(run.config)):
             if warning.setting == "schedule":
@@ -369,6 +407,7 @@ def run_results(run: Run) -> None:
         evaluate_panels.confusion_panel(report)
     with per_class:
         evaluate_panels.per_class_table(report)
+    seed_group(run)
     st.download_button("Download test predictions (CSV, opens in Evaluate)", lambda: artifact_bytes(store, run.id, "predictions"),
                        f"run-{run.id}-predictions.csv", "text/csv", key=f"dl_pred_{run.id}")
 

@@ -26,6 +26,7 @@ IDLE_SCHEDULE, WEAK_CLASSES = "schedule never acts", "weak classes"
 TURN_UP = 0.05        # validation loss this far (relative) above its best, at the end: it turned up
 GAP_END = 0.05        # training accuracy this far above validation accuracy at the end ...
 GAP_GROWTH = 0.03     # ... having grown by this much over the run's second half: the gap keeps growing
+MEMORISED = 0.2       # training loss under this share of validation loss, with the accuracy gap: it memorises
 RISE = 0.02           # an epoch whose training loss rose this much (relative) is a step back
 STALL = 0.005         # the best validation loss improved less than this (relative) over the last third
 WEAK_RECALL = 0.5     # a class recalled less often than this, or
@@ -91,6 +92,10 @@ def _overfitting(curves: RunCurves, tl: np.ndarray, vl: np.ndarray | None) -> li
             return [Finding(OVERFITTING, f"the train/validation accuracy gap grew from {gap[half - 1]:.1%} at epoch "
                                          f"{half} to {gap[-1]:.1%} at epoch {n} (train {ta[-1]:.1%}, validation "
                                          f"{va[-1]:.1%})", n)]
+        if vl is not None and gap[-1] >= GAP_END and tl[-1] < MEMORISED * vl[-1]:
+            return [Finding(OVERFITTING, f"the model fits its training rows (accuracy {ta[-1]:.1%}, loss "
+                                         f"{tl[-1]:.3g}) far better than the validation rows (accuracy {va[-1]:.1%}, "
+                                         f"loss {vl[-1]:.3g}) at epoch {n}: it memorises them", n)]
     return []
 
 

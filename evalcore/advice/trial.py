@@ -84,8 +84,15 @@ def planned_seeds(sd: float, effect: float, done: int, power: float = 0.8) -> tu
     return None if n is None else (n, max(0, n - done))
 
 
-def effect_row(store: RunStore, trial: Trial, runs: list[Run] | None = None) -> pd.Series | None:
-    """The prescription's row of the trial's effects table (None until a seed of both is done)."""
-    table = ablation.effects(store, trial.group, runs=runs)
+def effects_table(store: RunStore, trial: Trial, runs: list[Run] | None = None) -> pd.DataFrame:
+    """The trial's effects table (:func:`evalcore.training.ablation.effects`): the baseline's row, the change's."""
+    return ablation.effects(store, trial.group, runs=runs)
+
+
+def effect_row(store: RunStore, trial: Trial, runs: list[Run] | None = None,
+               table: pd.DataFrame | None = None) -> pd.Series | None:
+    """The prescription's row of the trial's effects table (None until a seed of both is done); ``table``: the
+    table already computed."""
+    table = effects_table(store, trial, runs) if table is None else table
     rows = table[table["variant"] == trial.prescription]
     return None if rows.empty else rows.iloc[0]

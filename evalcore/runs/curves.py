@@ -30,6 +30,7 @@ class RunCurves:
     batch: dict[str, np.ndarray] = field(default_factory=dict)
     lr: np.ndarray = field(default_factory=lambda: np.array([]))
     planned_epochs: int = 0
+    restored_epoch: int | None = None  # early stopping: the 1-based epoch whose weights the model ended with
 
     def best_epoch(self, metric: str) -> int | None:
         """The epoch with the best validation value (lowest loss, highest accuracy), 1-based."""
@@ -68,5 +69,7 @@ def run_curves(series: dict[str, Series]) -> RunCurves:
             batch[m] = s.values
             batch_x = s.steps / spe
     planned = series.get(keys.PLANNED_EPOCHS)
+    restored = series.get(keys.RESTORED_EPOCH)
     return RunCurves(np.arange(1, n + 1), train, val, batch_x, batch, values(keys.LEARNING_RATE, n),
-                     int(planned.values[-1]) if planned is not None and len(planned.values) else 0)
+                     int(planned.values[-1]) if planned is not None and len(planned.values) else 0,
+                     int(restored.values[-1]) + 1 if restored is not None and len(restored.values) else None)

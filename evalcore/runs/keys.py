@@ -22,6 +22,7 @@ METRICS = ("loss", "accuracy")           # what the logger records per epoch (an
 LEARNING_RATE = f"{EPOCH}/lr"            # the learning rate used in each epoch
 STEPS_PER_EPOCH = f"{META}/steps_per_epoch"
 PLANNED_EPOCHS = f"{META}/epochs"
+RESTORED_EPOCH = f"{META}/restored_epoch"  # early stopping: the 0-based epoch whose weights the model ended with
 
 
 def epoch_key(metric: str, validation: bool = False) -> str:

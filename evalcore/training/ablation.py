@@ -136,6 +136,9 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
                                       higher_is_better=key == "accuracy", confidence=confidence)
             row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"] = e.mean, e.low, e.high
             row[f"{metric} p"], row[f"{metric} sd"] = e.p_value, e.sd
+        for cost in ("cpu_seconds", "peak_memory_mb"):  # what the variant costs, beside what it gains
+            values = np.array([number(done[(variant, s)].get(cost)) for s in seeds], dtype=float)
+            row[COSTS[cost]] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
         rows.append(row)
     table = pd.DataFrame(rows)
     for metric, key in METRICS:
@@ -144,6 +147,7 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
 
 
 METRICS = (("test accuracy", "accuracy"), ("test log loss", "log_loss"))
+COSTS = {"cpu_seconds": "CPU seconds", "peak_memory_mb": "peak memory (MB)"}
 
 
 def _holm_verdicts(table: pd.DataFrame, metric: str, higher_is_better: bool, alpha: float) -> None:

@@ -50,6 +50,8 @@ class TrainConfig:
     csv_path: str | None = None      # dataset "csv": the user's file (feature columns + a label column)
     label_column: str | None = None
     tensorboard: bool = False
+    early_stopping: int = 0  # patience in epochs without a better validation loss (0: off); the best epoch's
+    #                          weights are restored at the end (the test set is evaluated with them)
     batch_log_seconds: float = 0.25  # per-batch points: at most one per this many seconds
 
     def __init__(self, **values: Any) -> None:
@@ -124,6 +126,9 @@ class TrainConfig:
                 if s.name in groups:
                     s.switches(groups[s.name], problems, enabled)
         problems.need(isinstance(self.tensorboard, bool), "TensorBoard", self.tensorboard, "use true or false")
+        problems.need(isinstance(self.early_stopping, int) and not isinstance(self.early_stopping, bool)
+                      and 0 <= self.early_stopping <= 1000, "early-stopping patience", self.early_stopping,
+                      "use a whole number of epochs from 1 to 1000, or 0 for no early stopping")
         for s, settings in self.enabled():
             s.check(settings, problems)
         problems.need(number(self.batch_log_seconds) and self.batch_log_seconds >= 0, "batch log interval",

@@ -6,6 +6,7 @@ Used by the worker process and by ``python -m evalcore train`` (which shows Kera
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import tarfile
 import threading
@@ -20,7 +21,7 @@ from evalcore.export import report_to_json
 from evalcore.metrics import evaluate
 from evalcore.predictions.columns import Y_TRUE
 from evalcore.predictions.write import predictions_frame, write_predictions
-from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, RunStore
+from evalcore.runs import FAILED, FINISHED, RUNNING, STOPPED, Point, RunStore, keys
 from evalcore.runs.summary import summary_of
 from evalcore.training import datasets, launch
 from evalcore.training.callbacks import LiveLogger, TerminateOnNaN
@@ -42,9 +43,26 @@ def _callbacks(config: TrainConfig, logger: LiveLogger, folder: Path) -> list[ke
     out: list[keras.callbacks.Callback] = [logger, TerminateOnNaN()]
     for strategy, settings in config.enabled():
         out += strategy.callbacks(settings, config, keras)
+    if config.early_stopping:
+        out.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.early_stopping,
+                                                 restore_best_weights=True))
     if config.tensorboard:
         out.append(keras.callbacks.TensorBoard(log_dir=str(folder / "tensorboard")))
     return out
+
+
+def _restored_epoch(callbacks: list[keras.callbacks.Callback]) -> int | None:
+    """The 0-based epoch whose weights early stopping restored at the end of training (None: not on)."""
+    for cb in callbacks:
+        if isinstance(cb, keras.callbacks.EarlyStopping):
+            return int(cb.best_epoch)
+    return None
+
+
+def peak_memory_mb() -> float:
+    """The peak resident memory of this process so far, in MB (a queue worker's runs: the largest up to this
+    run's end)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _heartbeat(store: RunStore, run_id: int, done: threading.Event) -> None:
@@ -68,11 +86,12 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
                              label_column=config.label_column)
         model = build_model(config, data.input_shape, len(data.classes), data.kind, data.x_train)
         model.compile(optimizer=optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        started = time.time()
+        started, cpu_started = time.time(), time.process_time()
         logger = LiveLogger(store, run_id, config.batch_log_seconds)
+        callbacks = _callbacks(config, logger, folder)
         model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val), epochs=config.epochs,
-                  batch_size=config.batch_size, callbacks=_callbacks(config, logger, folder), verbose=verbose)
-        fit_seconds = time.time() - started
+                  batch_size=config.batch_size, callbacks=callbacks, verbose=verbose)
+        fit_seconds, cpu_seconds = time.time() - started, time.process_time() - cpu_started
         if logger.nan_at is not None:
             epoch, batch = logger.nan_at
             error = (f"The loss became NaN at epoch {epoch + 1}, batch {batch + 1}, so training stopped "
@@ -84,7 +103,13 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
         if config.tensorboard:
             files["tensorboard"] = _packed(folder / "tensorboard", folder / "tensorboard.tar.gz")
         summary["fit_seconds"] = round(fit_seconds, 3)
+        summary["cpu_seconds"] = round(cpu_seconds, 3)  # every thread of the process, for the fit alone
+        summary["peak_memory_mb"] = round(peak_memory_mb(), 1)
         summary["epochs_done"] = logger.epoch + 1
+        restored = _restored_epoch(callbacks)
+        if restored is not None:
+            summary["restored_epoch"] = restored + 1
+            store.log_points(run_id, [Point(keys.RESTORED_EPOCH, restored, restored, float(restored))])
         status = STOPPED if logger.stopped else FINISHED
         for name, path in files.items():  # stored first: a finished run always has its results
             with open(path, "rb") as f:

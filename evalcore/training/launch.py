@@ -29,6 +29,7 @@ import sys
 import threading
 from pathlib import Path
 
+from evalcore.errors import input_error
 from evalcore.runs import QUEUED, STOPPED, RunStore, SqliteRunStore, home, open_store
 from evalcore.training import executor
 from evalcore.training.config import TrainConfig
@@ -198,6 +199,20 @@ def start(config: TrainConfig, store: RunStore | None = None, name: str | None =
     run_id = queue(store, config, name or run_name(config))
     dispatch(store, [run_id], request)
     return run_id
+
+
+def start_seeds(config: TrainConfig, store: RunStore, seeds: int, request: Request | None = None) -> list[int]:
+    """The same settings on ``seeds`` seeds (the config's seed, then the next ones): one seed group, which the
+    Runs page shows as a mean curve with a band; locally one worker trains them in turn, on Ray in parallel.
+    Returns the run ids, first seed first."""
+    if not 1 <= seeds <= 50:
+        raise input_error("1 to 50 seeds", str(seeds), "choose fewer seeds")
+    configs = [config.replace(seed=config.seed + k) for k in range(seeds)]
+    for c in configs:
+        check(c)
+    ids = [queue(store, c, f"{run_name(config)} · seed {c.seed}") for c in configs]
+    dispatch(store, ids, request, log_name=None if seeds == 1 else f"seeds-{ids[0]}.log")
+    return ids
 
 
 def retry(store: RunStore, run_id: int, request: Request | None = None) -> int:

@@ -65,6 +65,17 @@ def test_a_growing_accuracy_gap_is_overfitting_even_when_validation_loss_falls()
     assert "gap grew" in finding.evidence
 
 
+def test_a_memorised_training_set_is_overfitting_even_when_validation_loss_holds():
+    # a real digits run on 100 training rows: validation loss flat near its best, training loss near zero
+    tl = np.r_[np.linspace(2.3, 0.1, 6), np.full(14, 0.006)]
+    vl = np.r_[np.linspace(2.25, 0.5, 6), np.full(14, 0.52)]
+    ta = np.r_[np.linspace(0.1, 0.98, 6), np.full(14, 1.0)]
+    va = np.r_[np.linspace(0.2, 0.88, 6), np.full(14, 0.89)]
+    (finding,) = [x for x in f.diagnose(curves(tl, vl, ta, va), classes=10) if x.kind == f.OVERFITTING]
+    assert "fits its training rows (accuracy 100.0%, loss 0.006)" in finding.evidence
+    assert "validation rows (accuracy 89.0%, loss 0.52)" in finding.evidence
+
+
 def test_oscillating_training_loss_is_a_learning_rate_too_high():
     c = curves([2.0, 1.5, 1.9, 1.4, 1.8, 1.3, 1.7, 1.2], [2.0, 1.6, 2.0, 1.5, 1.9, 1.4, 1.8, 1.3])
     (finding,) = f.diagnose(c)

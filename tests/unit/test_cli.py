@@ -74,3 +74,24 @@ def test_output_into_a_pipe_that_closes_early_ends_quietly():
     proc.stdout.close()  # what `head -1` does after its line; here before evalcore has written anything
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0 and err == "", err
+
+
+def test_train_with_seeds_makes_a_seed_group_and_summarises_it(tmp_path):
+    import os
+    import re
+
+    from evalcore.runs import SqliteRunStore
+    from evalcore.runs.groups import mean_interval, settings_key
+    env = {**os.environ, "EVALCORE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "evalcore", "train", "--dataset", "iris", "--epochs", "2",
+                          "--seed", "4", "--seeds", "3", "--early-stopping", "1"], cwd=ROOT, capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    runs = sorted(SqliteRunStore(tmp_path).runs(), key=lambda r: r.id)
+    assert [r.config["seed"] for r in runs] == [4, 5, 6] and len({settings_key(r.config) for r in runs}) == 1
+    assert all(r.config["early_stopping"] == 1 for r in runs)
+    expected = mean_interval([r.summary["accuracy"] for r in runs]).text()
+    assert re.search(r"seed group of 3 runs .*\n  accuracy\s+" + re.escape(expected), out.stdout), out.stdout
+    bad = subprocess.run([sys.executable, "-m", "evalcore", "train", "--seeds", "0"], cwd=ROOT,
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "Expected --seeds from 1 to 50" in bad.stderr and "Traceback" not in bad.stderr

@@ -79,7 +79,9 @@ def test_reading_runs_the_same_python_at_ten_times_the_rows(make, name):
     read_predictions(small, name=name)  # imports and first-call caches out of the count
     calls_small = python_calls(lambda: read_predictions(small, name=name))
     calls_large = python_calls(lambda: read_predictions(large, name=name))
-    assert calls_large == pytest.approx(calls_small, abs=3)
+    # a loop over rows would add at least 45,000 calls; the few calls that differ between two reads come from
+    # waits that depend on the machine's load (CI under the whole suite saw 3,556 against 3,560)
+    assert calls_large == pytest.approx(calls_small, abs=20)
 
 
 SORTS = {"sort", "argsort", "partition", "argpartition"}
