@@ -373,7 +373,7 @@ def group_figure(bands: dict, metric: str, split: str = "validation", raw: dict 
                                  hovertemplate=f"{label}<br>epoch %{{x}}: mean %{{y:.4f}}<br>95% interval "
                                                "%{customdata[0]:.4f} to %{customdata[1]:.4f}<br>"
                                                "%{customdata[2]} run(s)<extra></extra>"))
-    _layout(fig, f"{name}: {split}, mean across seeds with 95% t band", "Epoch", name, height)
+    _layout(fig, f"{name} ({split}): mean, 95% band", "Epoch", name, height)
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02])
     return fig

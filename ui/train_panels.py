@@ -353,8 +353,8 @@ def seed_group(run: Run) -> None:
     95% t band, and its test accuracy as mean ± half-width; nothing for a run alone."""
     store = run_store()
     key = groups.settings_key(run.config)
-    members = [r for r in store.runs(kind="train") if groups.settings_key(r.config) == key
-               and r.status in (FINISHED, STOPPED)]
+    members = groups.distinct_seeds([r for r in store.runs(kind="train") if groups.settings_key(r.config) == key
+                                     and r.status in (FINISHED, STOPPED)])
     if len(members) < 2:
         return
     st.subheader(f"Seed group: {len(members)} runs of these settings")

@@ -108,8 +108,28 @@ def band(curves: Sequence[RunCurves], metric: str, split: str = "validation", co
     return Band(np.arange(1, length + 1), mean, mean - half, mean + half, n)
 
 
+def distinct_seeds(runs: Sequence) -> list:
+    """The runs with a second run of the same settings and seed left out (the first kept): training is
+    deterministic, so it is the same run again, and counting it twice would shrink the interval.
+
+    >>> from evalcore.runs.rows import decode_run
+    >>> runs = [decode_run({"id": i, "config": c}) for i, c in ((1, '{"seed": 0}'), (2, '{"seed": 0}'),
+    ...                                                       (3, '{"seed": 1}'))]
+    >>> [r.id for r in distinct_seeds(runs)]
+    [1, 3]
+    """
+    seen: set[tuple[str, object]] = set()
+    out = []
+    for r in sorted(runs, key=lambda r: r.id):
+        key = (settings_key(r.config), r.config.get("seed"))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
 def grouped(runs: Sequence, by: str) -> dict[str, list]:
-    """The runs in groups, in the order of their first run: ``by`` is :data:`SAME_SETTINGS` (one group per
+    """The runs in groups (each settings and seed once, :func:`distinct_seeds`), oldest first: ``by`` is :data:`SAME_SETTINGS` (one group per
     settings key, named after its first run) or a setting (``dropout.rate``; one group per value).
 
     >>> from evalcore.runs.rows import decode_run
@@ -122,7 +142,7 @@ def grouped(runs: Sequence, by: str) -> dict[str, list]:
     """
     groups: dict[str, list] = {}
     names: dict[str, str] = {}
-    for r in runs:
+    for r in distinct_seeds(runs):
         key = settings_key(r.config) if by == SAME_SETTINGS else f"{by} = {setting_value(r.config, by)}"
         names.setdefault(key, r.name)
         groups.setdefault(key, []).append(r)
