@@ -64,7 +64,7 @@ def sizes(train_rows: int, fractions: Sequence[float] = FRACTIONS) -> list[int]:
     return out
 
 
-def fit(rows: Sequence[float], errors: Sequence[float]) -> PowerLaw:
+def fit(rows: Sequence[float] | np.ndarray, errors: Sequence[float] | np.ndarray) -> PowerLaw:
     """The power law through (rows, error) points, least squares on the log scale."""
     x = np.log(np.asarray(rows, dtype=float))
     y = np.log(np.maximum(np.asarray(errors, dtype=float), FLOOR))
