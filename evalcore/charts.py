@@ -356,8 +356,8 @@ def group_figure(bands: dict, metric: str, split: str = "validation", raw: dict 
     fig = go.Figure()
     name = {"loss": "Loss", "accuracy": "Accuracy"}[metric]
     for i, (label, b) in enumerate(bands.items()):
-        color, label = _color(i), safe(label)
-        for values in (raw or {}).get(label, []):
+        color, runs_of_group, label = _color(i), (raw or {}).get(label, []), safe(label)
+        for values in runs_of_group:
             fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines", legendgroup=label,
                                      showlegend=False, line=dict(color=color, width=1), opacity=0.3,
                                      hoverinfo="skip"))

@@ -85,12 +85,12 @@ def _trial_view(t: trials.Trial, was_active: bool, request: Request | None) -> N
         cost = _cost(table)
         if cost:
             st.caption(plain(cost))
-        if not active:
+        if not active and trials.can_confirm(store, t):
             _planner(store, t, row, request)
 
 
 def _verdict_line(row, metric: str, unit: str) -> str:
-    n = int(row["runs done"])
+    n = int(row[f"{metric} pairs"])
     effect, low, high = row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"]
     if not math.isfinite(low):
         return f"{unit}: {effect:+.4f} over {n} seed(s), no interval yet"
@@ -129,7 +129,7 @@ def _planner(store, t: trials.Trial, row, request: Request | None) -> None:
         st.caption("The change moved test accuracy by the same amount on every seed, so more seeds would say "
                    "the same: on this test set it makes no difference to accuracy.")
         return
-    plan = trials.planned_seeds(sd, target, int(row["runs done"]))
+    plan = trials.planned_seeds(sd, target, int(row[f"{metric} pairs"]))
     if plan is None:
         st.caption(plain(f"An accuracy effect of {target:.3f} is too small for this run's seed-to-seed spread: "
                          "over 50 seeds would be needed. The change makes no difference worth testing."))

@@ -314,7 +314,7 @@ def _study_warnings(runs: list[Run]) -> list[str]:
 def _readable(table: pd.DataFrame) -> pd.DataFrame:
     """The effects table with numbers as text: a missing value (one seed, a variant not done) reads '—'. The raw
     p-values and spreads stay out (the Holm-adjusted p is what the verdict uses)."""
-    out = table.drop(columns=[c for c in table.columns if c.endswith((" p", " sd"))])
+    out = table.drop(columns=[c for c in table.columns if c.endswith((" p", " sd", " pairs"))])
     for column in out.columns:
         if column in ("variant", "runs done", "runs planned", "active") or column.endswith("verdict"):
             continue

@@ -377,8 +377,10 @@ def run_results(run: Run) -> None:
         st.warning(plain(f"Run #{run.id} was lost: {run.error} Its logged epochs are kept above."),
                    icon=":material/help:")
     elif run.status == STOPPED:
+        model = ("early stopping's restored weights" if "restored_epoch" in run.summary else
+                 "the model as it was")
         st.info(f"Run #{run.id} was stopped after {plain(run.summary.get('epochs_done', '?'))} epoch(s); the test "
-                "set was evaluated with the model as it was.", icon=":material/stop_circle:")
+                f"set was evaluated with {model}.", icon=":material/stop_circle:")
     restored = run.summary.get("restored_epoch")
     if isinstance(restored, int) and not isinstance(restored, bool):
         done = run.summary.get("epochs_done", "?")

@@ -37,8 +37,8 @@ class PowerLaw:
 
 @dataclass(frozen=True)
 class Prediction:
-    """The error predicted at ``rows``, its interval, and the gain against the error measured at the largest
-    size (positive: more data helps)."""
+    """The error predicted at ``rows``, its interval, and the gain: the fitted error at the largest size measured
+    minus the error predicted (positive: more data helps); ``measured_error`` is that size's mean error."""
 
     rows: int
     error: float

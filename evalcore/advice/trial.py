@@ -60,15 +60,30 @@ def trials(store: RunStore, run_id: int, runs: list[Run] | None = None) -> list[
     return list(seen.values())
 
 
+def can_confirm(store: RunStore, trial: Trial, runs: list[Run] | None = None) -> bool:
+    """A test (not a confirmation) that no confirmation has followed yet: one confirmation per test, so its
+    verdict is not one of many looks."""
+    return trial.confirms is None and not any(t.confirms == trial.group
+                                              for t in trials(store, trial.advised_run, runs))
+
+
 def add_seeds(store: RunStore, trial: Trial, more: int, request: Request | None = None) -> str:
-    """Queue ``more`` seeds of the trial as a new confirmation trial on seeds it has not used (its verdict is
-    its own: the first trial's seeds only sized it, so peeking does not inflate the false-positive rate)."""
+    """Queue ``more`` seeds of the trial as its confirmation, on seeds no test of this advice has used (its
+    verdict is its own: the first trial's seeds only sized it, so peeking does not inflate the false-positive
+    rate). A confirmation of a confirmation, or a second one, is refused."""
+    if not can_confirm(store, trial):
+        raise input_error("a test of the advice that has not been confirmed yet", f"'{trial.prescription}' "
+                          "already confirmed, or a confirmation itself", "read the confirmation's own verdict")
     runs = ablation.group_runs(store, trial.group)
-    used = [m[2] for r in runs if (m := ablation.membership(r)) is not None]
-    baseline = next(r for r in runs if (ablation.membership(r) or ("", "", 0))[1] == "baseline")
-    config = TrainConfig.from_dict({k: v for k, v in baseline.config.items() if k != ablation.KEY})
-    changed = next(r for r in runs if (ablation.membership(r) or ("", "", 0))[1] == trial.prescription)
-    change = TrainConfig.from_dict({k: v for k, v in changed.config.items() if k != ablation.KEY})
+    role = {r.id: (ablation.membership(r) or ("", "", 0))[1] for r in runs}
+    baseline = next((r for r in runs if role[r.id] == "baseline"), None)
+    changed = next((r for r in runs if role[r.id] == trial.prescription), None)
+    if baseline is None or changed is None:
+        raise input_error(f"the runs of the test of '{trial.prescription}'", "some deleted",
+                          "start a new test of the advice")
+    config, change = TrainConfig.from_dict(baseline.config), TrainConfig.from_dict(changed.config)
+    used = [m[2] for t in trials(store, trial.advised_run) if t.prescription == trial.prescription
+            for r in ablation.group_runs(store, t.group) if (m := ablation.membership(r)) is not None]
     start = max(used) + 1
     return ablation.start_variants([("baseline", config.replace(seed=start)),
                                     (trial.prescription, change.replace(seed=start))],

@@ -66,8 +66,9 @@ def paired_effect(change: Sequence[float], current: Sequence[float], *, higher_i
     if n < 2:
         return Effect(mean, math.nan, math.nan, 1, math.nan, UNSURE, confidence)
     sd = float(d.std(ddof=1))
-    if sd == 0:  # every seed moved by the same amount: no doubt about it, unless it is no move at all
-        p = 1.0 if mean == 0 else 0.0
+    if sd == 0:  # every seed moved by the same amount: certain from three seeds on (accuracy moves in steps of
+        # one test row, so two seeds agree by chance too often), unless it is no move at all
+        p = 1.0 if mean == 0 else (0.0 if n >= 3 else math.nan)
         low = high = mean
     else:
         se = sd / math.sqrt(n)
@@ -76,7 +77,7 @@ def paired_effect(change: Sequence[float], current: Sequence[float], *, higher_i
         p = float(2 * stats.t.sf(abs(mean) / se, n - 1))
     alpha = 1 - confidence if p_threshold is None else p_threshold
     verdict = UNSURE
-    if p < alpha and mean != 0:
+    if math.isfinite(p) and p < alpha and mean != 0:
         verdict = HELPS if (mean > 0) == higher_is_better else HURTS
     return Effect(mean, float(low), float(high), n, p, verdict, confidence)
 

@@ -109,8 +109,9 @@ def band(curves: Sequence[RunCurves], metric: str, split: str = "validation", co
 
 
 def distinct_seeds(runs: Sequence) -> list:
-    """The runs with a second run of the same settings and seed left out (the first kept): training is
-    deterministic, so it is the same run again, and counting it twice would shrink the interval.
+    """The runs with a second run of the same settings and seed left out (kept: the first with a test result,
+    else the first): training is deterministic, so it is the same run again, and counting it twice would shrink
+    the interval; a lost run's finished retry is the one kept.
 
     >>> from evalcore.runs.rows import decode_run
     >>> runs = [decode_run({"id": i, "config": c}) for i, c in ((1, '{"seed": 0}'), (2, '{"seed": 0}'),
@@ -120,23 +121,24 @@ def distinct_seeds(runs: Sequence) -> list:
     """
     seen: set[tuple[str, object]] = set()
     out = []
-    for r in sorted(runs, key=lambda r: r.id):
+    for r in sorted(runs, key=lambda r: ("accuracy" not in r.summary, r.id)):
         key = (settings_key(r.config), r.config.get("seed"))
         if key not in seen:
             seen.add(key)
             out.append(r)
-    return out
+    return sorted(out, key=lambda r: r.id)
 
 
 def grouped(runs: Sequence, by: str) -> dict[str, list]:
-    """The runs in groups (each settings and seed once, :func:`distinct_seeds`), oldest first: ``by`` is :data:`SAME_SETTINGS` (one group per
-    settings key, named after its first run) or a setting (``dropout.rate``; one group per value).
+    """The runs in groups (each settings and seed once, :func:`distinct_seeds`), oldest first: ``by`` is
+    :data:`SAME_SETTINGS` (one group per settings key, named after its first run, with its id: two groups can
+    share a name) or a setting (``dropout.rate``; one group per value).
 
     >>> from evalcore.runs.rows import decode_run
     >>> runs = [decode_run({"id": i, "name": f"r{i}", "config": c}) for i, c in
     ...         ((1, '{"seed": 0}'), (2, '{"seed": 1}'), (3, '{"seed": 0, "epochs": 5}'))]
     >>> {k: [r.id for r in v] for k, v in grouped(runs, SAME_SETTINGS).items()}
-    {'r1 (2 runs)': [1, 2], 'r3 (1 run)': [3]}
+    {'#1 r1 (2 runs)': [1, 2], '#3 r3 (1 run)': [3]}
     >>> list(grouped(runs, "epochs"))
     ['epochs = —', 'epochs = 5']
     """
@@ -148,4 +150,4 @@ def grouped(runs: Sequence, by: str) -> dict[str, list]:
         groups.setdefault(key, []).append(r)
     if by != SAME_SETTINGS:
         return groups
-    return {f"{names[k]} ({len(v)} run{'s' if len(v) > 1 else ''})": v for k, v in groups.items()}
+    return {f"#{v[0].id} {names[k]} ({len(v)} run{'s' if len(v) > 1 else ''})": v for k, v in groups.items()}

@@ -135,7 +135,7 @@ def effects(store: RunStore, group: str, confidence: float = 0.95, runs: list[Ru
                                       [number(done[("baseline", s)].get(key)) for s in paired],
                                       higher_is_better=key == "accuracy", confidence=confidence)
             row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"] = e.mean, e.low, e.high
-            row[f"{metric} p"], row[f"{metric} sd"] = e.p_value, e.sd
+            row[f"{metric} p"], row[f"{metric} sd"], row[f"{metric} pairs"] = e.p_value, e.sd, e.n
         for cost in ("cpu_seconds", "peak_memory_mb"):  # what the variant costs, beside what it gains
             values = np.array([number(done[(variant, s)].get(cost)) for s in seeds], dtype=float)
             row[COSTS[cost]] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan

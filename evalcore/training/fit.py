@@ -55,13 +55,29 @@ def _restored_epoch(callbacks: list[keras.callbacks.Callback]) -> int | None:
     """The 0-based epoch whose weights early stopping restored at the end of training (None: not on)."""
     for cb in callbacks:
         if isinstance(cb, keras.callbacks.EarlyStopping):
-            return int(cb.best_epoch)
+            return int(cb.best_epoch) if cb.best_weights is not None else None
     return None
 
 
+def reset_peak_memory() -> None:
+    """Start this run's peak-memory count afresh (Linux: the process's high-water mark is reset, so a queue
+    worker's later run does not report an earlier run's peak); elsewhere the count is the process's."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
 def peak_memory_mb() -> float:
-    """The peak resident memory of this process so far, in MB (a queue worker's runs: the largest up to this
-    run's end)."""
+    """The peak resident memory since :func:`reset_peak_memory` (Linux), else of the process so far, in MB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -78,6 +94,7 @@ def train(config: TrainConfig, store: RunStore, run_id: int, verbose: int = 0) -
     beat = threading.Thread(target=_heartbeat, args=(store, run_id, done), daemon=True)
     beat.start()
     try:
+        reset_peak_memory()  # the run's own peak, its data included (a queue worker trains several runs)
         folder = launch.run_workspace(store, run_id)  # local files: TensorBoard events, then the stored artifacts
         config.validate()
         keras.utils.set_random_seed(config.seed)

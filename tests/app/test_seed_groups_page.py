@@ -58,7 +58,7 @@ def test_runs_differing_only_by_seed_are_one_group_with_a_band_and_mean_plus_min
     table = _group_table(at).set_index("group")
     assert table["runs"].tolist() == [3, 3]
     for name, values in accuracies.items():
-        (label,) = [g for g in table.index if g.startswith(name)]
+        (label,) = [g for g in table.index if g.split(" ", 1)[1].startswith(name)]
         half = stats.t.ppf(0.975, 2) * np.std(values, ddof=1) / np.sqrt(3)
         assert table.loc[label, "test accuracy"] == f"{np.mean(values):.4f} ± {half:.4f} (n=3)"
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)

@@ -58,6 +58,10 @@ def test_the_pilot_reads_back_and_a_confirmation_uses_new_seeds():
     assert all(TrainConfig.from_dict(r.config).dropout.enabled == (RX.title in r.name) for r in runs)
     newest = trial.trials(store, run_id)[0]
     assert newest.group == confirmation and newest.confirms == group
+    # one confirmation per test, none of a confirmation: each verdict is one look
+    assert not trial.can_confirm(store, t) and not trial.can_confirm(store, newest)
+    with pytest.raises(InputError, match="not been confirmed yet"):
+        trial.add_seeds(store, t, 3)
 
 
 def test_planned_seeds():

@@ -53,6 +53,19 @@ def test_baseline_run_logs_curves_predictions_and_summary(tmp_path):
     assert run.summary["log_loss"] == report.metrics["log_loss"].value
 
 
+def test_each_run_reports_its_cpu_time_and_its_own_peak_memory(tmp_path):
+    from evalcore.training.fit import peak_memory_mb, reset_peak_memory
+    reset_peak_memory()
+    held = peak_memory_mb()  # what the process holds now (Keras imported)
+    big = np.ones(50_000_000)  # 400 MB, then freed: a previous run's peak
+    assert peak_memory_mb() >= held + 350
+    del big
+    store, run_id, _ = _run(tmp_path, TrainConfig(dataset="iris", epochs=2))
+    summary = store.run(run_id).summary
+    assert 0 < summary["cpu_seconds"]
+    assert held / 2 < summary["peak_memory_mb"] < held + 300  # its own peak, not the 400 MB before it
+
+
 def test_augmentation_layers_are_in_the_model_and_train_only():
     config = TrainConfig(augmentation=Augmentation(enabled=True))
     model = _model(config)

@@ -26,6 +26,20 @@ def test_runs_differing_only_by_seed_or_bookkeeping_are_one_group():
     assert settings_key(a) == settings_key(b) != settings_key(c)
 
 
+def test_two_groups_with_one_name_stay_two_and_a_finished_retry_replaces_its_lost_run():
+    from evalcore.runs.groups import SAME_SETTINGS, grouped
+    from evalcore.runs.rows import decode_run
+    import json
+
+    def run(i, lr, seed, summary):
+        return decode_run({"id": i, "name": "digits · baseline", "summary": json.dumps(summary),
+                           "config": json.dumps(TrainConfig(learning_rate=lr, seed=seed).to_dict())})
+    runs = [run(1, 1e-3, 0, {}), run(2, 1e-3, 0, {"accuracy": 0.9}), run(3, 1e-2, 0, {"accuracy": 0.8})]
+    found = grouped(runs, SAME_SETTINGS)
+    assert {k: [r.id for r in v] for k, v in found.items()} == {"#2 digits · baseline (1 run)": [2],
+                                                                "#3 digits · baseline (1 run)": [3]}
+
+
 def test_grouping_by_one_setting():
     c = TrainConfig(dataset="digits", dropout=Dropout(enabled=True, rate=0.3)).to_dict()
     assert setting_value(c, "dropout.rate") == "0.3" and setting_value(c, "learning_rate") == "0.001"
