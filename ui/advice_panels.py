@@ -94,8 +94,11 @@ def _verdict_line(row, metric: str, unit: str) -> str:
     effect, low, high = row[f"{metric} effect"], row[f"{metric} low"], row[f"{metric} high"]
     if not math.isfinite(low):
         return f"{unit}: {effect:+.4f} over {n} seed(s), no interval yet"
-    return (f"{unit}: {effect:+.4f} (95% interval {low:+.4f} to {high:+.4f}, {n} paired seeds, Holm p = "
-            f"{row[f'{metric} p (Holm)']:.3g})")
+    p = row[f"{metric} p (Holm)"]
+    if not math.isfinite(p):  # every seed moved by the same amount, with fewer than three seeds
+        return (f"{unit}: {effect:+.4f} on each of the {n} paired seeds (the same move on every seed: too few "
+                "seeds to tell it from chance; three or more decide)")
+    return f"{unit}: {effect:+.4f} (95% interval {low:+.4f} to {high:+.4f}, {n} paired seeds, Holm p = {p:.3g})"
 
 
 def _verdict_markdown(row, metric: str, unit: str) -> str:

@@ -80,3 +80,22 @@ def test_a_run_without_curves_is_not_called_healthy():
     assert not at.exception
     assert any("no curves to read" in shown(i.value) for i in at.info)
     assert not any("calls for a change" in shown(s.value) for s in at.success)
+
+
+def test_two_seeds_that_moved_alike_read_as_too_few_not_as_p_nan():
+    store = SqliteRunStore(Path(os.environ["EVALCORE_HOME"]))
+    config = TrainConfig(dataset="iris", epochs=15, train_size=40)
+    run_id = _overfitting_run(store, config)
+    for seed in (0, 1):  # a finished test whose change moved accuracy by one test row on both seeds
+        for name, accuracy in (("baseline", 0.90 + seed / 100), ("dropout 0.3", 0.90 + seed / 100 + 1 / 30)):
+            r = store.create_run(name, "train", {**config.replace(seed=seed).to_dict(), ablation.KEY: {
+                "group": "g", "variant": name, "seed": seed, "advice_for": run_id, "prescription": "dropout 0.3"}})
+            store.finish(r, FINISHED, {"accuracy": accuracy, "log_loss": 0.3 + seed / 10})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["train_run"] = run_id
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "can't tell · accuracy: +0.0333 on each of the 2 paired seeds" in text, text
+    assert "nan" not in text

@@ -66,6 +66,9 @@ def test_identical_runs_are_no_effect_and_a_constant_shift_is_certain():
     # two seeds that moved by one test row each agree by chance too often to be certain
     two = paired_effect([343 / 360, 341 / 360], [342 / 360, 340 / 360], higher_is_better=True)
     assert two.verdict == UNSURE and math.isnan(two.p_value)
+    rounding = paired_effect([300 / 360, 302 / 360], [297 / 360, 299 / 360], higher_is_better=True)
+    assert np.std(np.array([300, 302]) / 360 - np.array([297, 299]) / 360) > 0  # float rounding: not exactly 0
+    assert rounding.verdict == UNSURE and rounding.sd == 0
 
 
 def test_power_and_seeds_needed_match_statsmodels():
