@@ -377,3 +377,27 @@ def group_figure(bands: dict, metric: str, split: str = "validation", raw: dict 
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.02])
     return fig
+
+
+def learning_curve_figure(errors: dict, law, prediction, height: int = 360) -> go.Figure:
+    """Test error against training rows (log scale): each seed's error, the fitted power law, and the error
+    predicted for more rows with its interval."""
+    fig = go.Figure()
+    xs = [n for n, v in errors.items() for _ in v]
+    ys = [e for v in errors.values() for e in v]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name="each seed", marker=dict(color=PALETTE[0], size=8),
+                             hovertemplate="%{x} rows: error %{y:.4f}<extra></extra>"))
+    grid = np.geomspace(min(errors), prediction.rows, 50)
+    fig.add_trace(go.Scatter(x=grid, y=[law.error(n) for n in grid], mode="lines", name="power law fit",
+                             line=dict(color=PALETTE[0], width=2, dash="dot"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[prediction.rows], y=[prediction.error], mode="markers", name="predicted",
+                             marker=dict(color=PALETTE[2], size=11, symbol="diamond"),
+                             error_y=dict(type="data", symmetric=False, array=[prediction.high - prediction.error],
+                                          arrayminus=[prediction.error - prediction.low], color=PALETTE[2]),
+                             hovertemplate=f"{prediction.rows} rows: predicted {prediction.error:.4f}<br>95% "
+                                           f"interval {prediction.low:.4f} to {prediction.high:.4f}<extra></extra>"))
+    _layout(fig, "Test error against training rows", "Training rows (log scale)", "Test error (1 - accuracy)",
+            height)
+    ticks = [*errors, prediction.rows]  # the sizes trained and the one predicted, not log-scale digits
+    fig.update_xaxes(type="log", tickvals=ticks, ticktext=[f"{n:,}" for n in ticks])
+    return fig

@@ -7,6 +7,8 @@ import math
 
 import streamlit as st
 
+from evalcore import charts
+from evalcore.advice import curve_runs, learning_curve
 from evalcore.advice import trial as trials
 from evalcore.advice.findings import Finding
 from evalcore.advice.run_advice import advice_for
@@ -14,6 +16,7 @@ from evalcore.advice.verdict import HELPS, HURTS
 from evalcore.runs import FINISHED, STOPPED, Run
 from evalcore.training import ablation
 from evalcore.training.executor import Request
+from ui.evaluate_panels import PLOTLY_CONFIG
 from ui.guard import section
 from ui.store import run_store
 from ui.text import plain
@@ -43,6 +46,56 @@ def advice_panel(run: Run, request: Request | None = None) -> None:
     for t in trials.trials(store, run.id, runs):
         active = any(r.active for r in ablation.group_runs(store, t.group, runs))
         st.fragment(_trial_view, run_every=2.0 if active else None)(t, active, request)
+    _more_data(run, runs, request)
+
+
+def _more_data(run: Run, runs: list[Run], request: Request | None) -> None:
+    """Would more data help? The button that queues the learning curve, and each curve drawn for this run."""
+    st.markdown("**Would more data help?**")
+    rows = run.summary.get("train_rows")
+    if not isinstance(rows, int) or rows < 40:
+        st.caption("A learning curve needs a run that trained on 40 rows or more.")
+        return
+    sizes = learning_curve.sizes(rows)
+    c1, c2 = st.columns([3, 1])
+    seeds = int(c2.number_input("Seeds per size", 2, 5, 2, key=f"lc_seeds_{run.id}"))
+    c1.caption(plain(f"Trains these settings on {', '.join(f'{n:,}' for n in sizes)} rows, {seeds} seeds each "
+                     f"({len(sizes) * seeds} runs), fits a power law to the test error and predicts it for "
+                     f"{2 * rows:,} rows."))
+    if c1.button("Run the learning curve", key=f"lc_start_{run.id}"):
+        curve_runs.start_curve(run_store(), run.id, seeds, request)
+        st.rerun()
+    store = run_store()
+    for group in curve_runs.curves_for(store, run.id, runs):
+        active = any(r.active for r in ablation.group_runs(store, group, runs))
+        st.fragment(_curve_view, run_every=2.0 if active else None)(group, active, rows)
+
+
+def _curve_view(group: str, was_active: bool, rows: int) -> None:
+    with section("showing the learning curve"):
+        runs = ablation.group_runs(run_store(), group)
+        active = [r for r in runs if r.active]
+        if was_active and not active:
+            st.rerun(scope="app")
+        errors = curve_runs.errors_by_size(runs)
+        done = sum(len(v) for v in errors.values())
+        st.caption(f"Learning curve: {done} of {len(runs)} runs done")
+        if len(errors) < 3:
+            return
+        prediction = learning_curve.predict(errors, 2 * rows)
+        law = learning_curve.fit(list(errors), [sum(v) / len(v) for v in errors.values()])
+        st.plotly_chart(charts.learning_curve_figure(errors, law, prediction), config=PLOTLY_CONFIG,
+                        key=f"lc_chart_{group}")
+        helps = prediction.gain_low > 0
+        st.markdown(plain(
+            f"Twice the rows ({prediction.rows:,}): test error {prediction.error:.4f} predicted (95% interval "
+            f"{prediction.low:.4f} to {prediction.high:.4f}), against {prediction.measured_error:.4f} measured at "
+            f"{prediction.measured_rows:,}: a gain of {prediction.gain:+.4f} in accuracy ({prediction.gain_low:+.4f} "
+            f"to {prediction.gain_high:+.4f}). ") + ("**More data should help.**" if helps else
+                                                      "**More data may not help much.**"))
+        st.caption("The interval resamples each size's seeds and the fit's residuals; it trusts the power law's "
+                   "shape beyond the sizes measured. Augmentation and transfer learning are other ways of getting "
+                   "more data: draw the curve of a run with them on to compare.")
 
 
 def _finding(finding: Finding) -> None:

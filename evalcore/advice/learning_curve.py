@@ -101,3 +101,4 @@ def predict(errors_by_size: Mapping[int, Sequence[float]], rows: int, resamples:
     g_low, g_high = np.percentile(gains, [tail, 100 - tail])
     return Prediction(int(rows), law.error(rows), float(low), float(high), largest, float(means[-1]),
                       law.error(largest) - law.error(rows), float(g_low), float(g_high))
+

@@ -99,3 +99,27 @@ def test_two_seeds_that_moved_alike_read_as_too_few_not_as_p_nan():
     text = _texts(at)
     assert "can't tell · accuracy: +0.0333 on each of the 2 paired seeds" in text, text
     assert "nan" not in text
+
+
+def test_would_more_data_help_runs_the_learning_curve_and_predicts_twice_the_rows():
+    from evalcore.advice import curve_runs
+    store = SqliteRunStore(Path(os.environ["EVALCORE_HOME"]))
+    run_id = _overfitting_run(store, TrainConfig(dataset="iris", epochs=15))
+    store.finish(run_id, FINISHED, {"accuracy": 0.9, "log_loss": 0.3, "train_rows": 96, "classes": ["a", "b", "c"]})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert "Trains these settings on 10, 24, 48, 96 rows, 2 seeds each (8 runs)" in _texts(at)
+    at.button(key=f"lc_start_{run_id}").click().run()
+    assert not at.exception
+    (group,) = curve_runs.curves_for(store, run_id)
+    runs = ablation.group_runs(store, group)
+    assert sorted(TrainConfig.from_dict(r.config).train_size for r in runs) == [10, 10, 24, 24, 48, 48, 96, 96]
+    deadline = time.time() + 240
+    while time.time() < deadline and any(r.status != FINISHED for r in ablation.group_runs(store, group)):
+        assert not any(r.status in ("failed", "lost") for r in ablation.group_runs(store, group))
+        time.sleep(0.5)
+    at.run()
+    text = _texts(at)
+    assert "Learning curve: 8 of 8 runs done" in text
+    (line,) = [x for x in text.splitlines() if x.startswith("Twice the rows (192)")]
+    assert "predicted (95% interval" in line and "More data" in line
