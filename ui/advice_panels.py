@@ -79,7 +79,7 @@ def _curve_view(group: str, was_active: bool, rows: int) -> None:
             st.rerun(scope="app")
         errors = curve_runs.errors_by_size(runs)
         done = sum(len(v) for v in errors.values())
-        st.caption(f"Learning curve: {done} of {len(runs)} runs done")
+        st.caption(plain(f"Learning curve: {done} of {len(runs)} runs done"))
         if len(errors) < 3:
             return
         prediction = learning_curve.predict(errors, 2 * rows)
@@ -113,7 +113,7 @@ def _test_form(run: Run, prescriptions, request: Request | None) -> None:
                      f"seeds ({2 * int(seeds)} runs), then compares them seed by seed."))
     if st.button("Test this advice", key=f"rx_test_{run.id}", type="primary"):
         group = trials.start_trial(run_store(), run.id, chosen, int(seeds), request)
-        st.toast(f"Queued advice test {group}: {2 * int(seeds)} runs.")
+        st.toast(plain(f"Queued advice test {group}: {2 * int(seeds)} runs."))
         st.rerun()
 
 

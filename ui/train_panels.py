@@ -241,8 +241,8 @@ def start_button(config: TrainConfig, request: Request | None = None) -> None:
         launch.start(config, run_store(), request=request)]
     st.session_state[RUN_KEY] = ids[0]
     st.session_state[PICK_KEY] = ids[0]  # show the new run (the picker is drawn after this button)
-    st.toast(f"Run #{ids[0]} started." if seeds == 1 else
-             f"Runs #{ids[0]}–#{ids[-1]} queued: {seeds} seeds, one after another.")
+    st.toast(plain(f"Run #{ids[0]} started." if seeds == 1 else
+                   f"Runs #{ids[0]}–#{ids[-1]} queued: {seeds} seeds, one after another."))
 
 
 def ablation_button(config: TrainConfig, request: Request | None = None) -> None:
@@ -254,8 +254,8 @@ def ablation_button(config: TrainConfig, request: Request | None = None) -> None
         n = len(ablation.variants(config, include_all)) * int(seeds)
         how = ("one after another in one worker process" if request is None else
                "in parallel, as far as the Ray cluster has room")
-        st.caption(f"{n} runs of {config.epochs} epochs each, {how}, with the settings above as the base. Each "
-                   "strategy uses its settings above, even if switched off.")
+        st.caption(plain(f"{n} runs of {config.epochs} epochs each, {how}, with the settings above as the base. "
+                         "Each strategy uses its settings above, even if switched off."))
         for variant, variant_config in ablation.variants(config, include_all):
             for warning in config_warnings(variant_config):
                 st.warning(plain(f"{variant}: {warning.message}"), icon=":material/warning:")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from evalcore.advice.learning_curve import sizes
 from evalcore.errors import input_error
 from evalcore.runs import Run, RunStore
-from evalcore.runs.rows import group as settings_group
 from evalcore.training import ablation
 from evalcore.training.config import TrainConfig
 from evalcore.training.executor import Request
@@ -37,12 +36,7 @@ def start_curve(store: RunStore, run_id: int, seeds: int = 2, request: Request |
 
 def curves_for(store: RunStore, run_id: int, runs: list[Run] | None = None) -> list[str]:
     """The learning curves drawn for a run, newest first."""
-    seen: dict[str, None] = {}
-    for r in store.runs(kind="train") if runs is None else runs:
-        info = settings_group(r.config, ablation.KEY)
-        if info.get(CURVE_KEY) == run_id and isinstance(info.get("group"), str):
-            seen.setdefault(info["group"], None)
-    return list(seen)
+    return list(ablation.groups_tagged(store, CURVE_KEY, run_id, runs))
 
 
 def errors_by_size(runs: list[Run]) -> dict[int, list[float]]:

@@ -19,7 +19,6 @@ from evalcore.advice.prescriptions import Prescription
 from evalcore.advice.verdict import seeds_needed
 from evalcore.errors import input_error
 from evalcore.runs import Run, RunStore
-from evalcore.runs.rows import group as settings_group
 from evalcore.training import ablation
 from evalcore.training.config import TrainConfig
 from evalcore.training.executor import Request
@@ -50,14 +49,9 @@ def start_trial(store: RunStore, run_id: int, prescription: Prescription, seeds:
 
 def trials(store: RunStore, run_id: int, runs: list[Run] | None = None) -> list[Trial]:
     """The trials of a run's advice, newest first."""
-    seen: dict[str, Trial] = {}
-    for r in store.runs(kind="train") if runs is None else runs:
-        info = settings_group(r.config, ablation.KEY)
-        if info.get("advice_for") == run_id and isinstance(info.get("group"), str):
-            confirms = info.get("confirms")
-            seen.setdefault(info["group"], Trial(info["group"], str(info.get("prescription", "")), run_id,
-                                                 confirms if isinstance(confirms, str) else None))
-    return list(seen.values())
+    return [Trial(group, str(info.get("prescription", "")), run_id,
+                  info["confirms"] if isinstance(info.get("confirms"), str) else None)
+            for group, info in ablation.groups_tagged(store, "advice_for", run_id, runs).items()]
 
 
 def can_confirm(store: RunStore, trial: Trial, runs: list[Run] | None = None) -> bool:

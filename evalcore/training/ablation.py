@@ -88,6 +88,17 @@ def membership(run: Run) -> tuple[str, str, int] | None:
     return None
 
 
+def groups_tagged(store: RunStore, key: str, value: object, runs: list[Run] | None = None) -> dict[str, dict]:
+    """The groups whose runs' entries have ``key`` = ``value`` (an advice test's ``advice_for``, a learning
+    curve's ``curve_for``), newest first, each with the entry of its newest run."""
+    seen: dict[str, dict] = {}
+    for r in store.runs(kind="train") if runs is None else runs:
+        info = settings_group(r.config, KEY)
+        if info.get(key) == value and isinstance(info.get("group"), str):
+            seen.setdefault(info["group"], info)
+    return seen
+
+
 def group_runs(store: RunStore, group: str, runs: list[Run] | None = None) -> list[Run]:
     """The group's runs, from ``runs`` if the caller already read them (one store read per page run)."""
     runs = store.runs(kind="train") if runs is None else runs
