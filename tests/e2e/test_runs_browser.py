@@ -57,9 +57,12 @@ def page(tmp_path_factory):
 
 def test_select_two_runs_read_the_overlay_and_the_difference_table(page):
     select_runs(page, (1, 2))
-    overlay = wait_for(lambda: chart(page, "Loss: validation"), 30, "the overlaid chart")
-    names = {t["name"] for t in overlay["traces"]}
-    assert {"#1 baseline", "#2 dropout"} <= names
+    def both_runs():  # the heading shows before plotly has redrawn the chart for the second run: wait for it
+        found = chart(page, "Loss: validation")
+        return found if found and {"#1 baseline", "#2 dropout"} <= {t["name"] for t in found["traces"]} else None
+
+    overlay = wait_for(both_runs, 30, "the overlaid chart of both runs",
+                       lambda: str(chart(page, "Loss: validation")))
     assert all(t["n"] == 5 for t in overlay["traces"] if t["name"] in ("#1 baseline", "#2 dropout"))
     expect(page.get_by_text("Test-set predictions: #2 against #1")).to_be_visible()
     text = page.inner_text("body")
