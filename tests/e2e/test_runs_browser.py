@@ -66,8 +66,11 @@ def test_select_two_runs_read_the_overlay_and_the_difference_table(page):
     assert all(t["n"] == 5 for t in overlay["traces"] if t["name"] in ("#1 baseline", "#2 dropout"))
     expect(page.get_by_text("Test-set predictions: #2 against #1")).to_be_visible()
     # the heading shows before the paired panel under it has been drawn: wait for the tests' lines
-    text = wait_for(lambda: (t := page.inner_text("body")) if "DeLong's test" in t else None, 30,
-                    "the paired tests under the heading")
+    def paired_tests():
+        body = page.inner_text("body")
+        return body if "DeLong's test" in body else None
+
+    text = wait_for(paired_tests, 30, "the paired tests under the heading")
     assert re.search(r"McNemar's test of equal accuracy .*p = [0-9.e-]+", text)
     assert "DeLong's test of equal ROC AUC ('1' against the rest)" in text
     table = page.get_by_test_id("stTable").filter(has_text="Accuracy")
